@@ -1,0 +1,52 @@
+"""Settings, all from environment variables with the ``DSAR_`` prefix (and an optional TOML file named
+by ``DSAR_CONFIG``), so the same code runs against the sandbox and against Google unchanged."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+
+
+def _env(name: str, file_cfg: dict, default: str | None = None) -> str | None:
+    return os.environ.get(f"DSAR_{name.upper()}") or file_cfg.get(name.lower()) or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    sandbox_url: str | None = None
+    actor: str | None = None  # the staff user acting (CLI), e.g. "dpo@example.test"
+    domain: str | None = None
+    service_account_file: str | None = None
+    database_url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sandbox(self) -> bool:
+        return bool(self.sandbox_url)
+
+
+def load() -> Settings:
+    file_cfg: dict = {}
+    cfg_path = os.environ.get("DSAR_CONFIG")
+    if cfg_path:
+        try:
+            file_cfg = tomllib.loads(Path(cfg_path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"DSAR_CONFIG: the file {cfg_path} does not exist") from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"DSAR_CONFIG: {cfg_path} is not valid TOML ({e})") from None
+    home = Path(_env("home", file_cfg, str(Path.home() / ".dsar"))).expanduser()
+    sandbox_url = _env("sandbox_url", file_cfg)
+    return Settings(
+        home=home,
+        sandbox_url=sandbox_url.rstrip("/") if sandbox_url else None,
+        actor=_env("actor", file_cfg),
+        domain=_env("domain", file_cfg),
+        service_account_file=_env("service_account_file", file_cfg),
+        database_url=_env("database_url", file_cfg),
+        extra=file_cfg,
+    )

@@ -1,0 +1,75 @@
+"""The sandbox's Flask app factory: one WSGI app serving Gmail v1, Drive v3, Sheets v4, Admin Directory,
+OAuth 2.0 and the admin endpoints, plus the request log every served API call lands in."""
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+
+from flask import Flask, Response, g, request
+
+from . import admin, batch, directory
+from .drive.api import bp as drive_bp
+from .faults import Faults
+from .gmail.api import bp as gmail_bp
+from .oauth.api import bp as oauth_bp
+from .oauth.keys import SigningKeys
+from .quota import Quotas
+from .routing import SandboxContext
+from .sheets.api import bp as sheets_bp
+from .state import Workspace
+
+#: Paths that are browser pages or sandbox administration, not API calls: not logged.
+_UNLOGGED = ("/_sandbox/", "/o/oauth2/auth", "/o/oauth2/approve", "/favicon.ico")
+
+
+def create_app(
+    ws: Workspace,
+    *,
+    quota: bool = True,
+    faults: str | Faults | None = None,
+    keys: SigningKeys | None = None,
+    fixture: str | None = None,
+) -> Flask:
+    app = Flask("sandbox")
+    app.config["JSON_SORT_KEYS"] = False
+    ctx = SandboxContext(
+        ws, Quotas(enabled=quota), faults if isinstance(faults, Faults) else Faults.parse(faults),
+        keys or SigningKeys.generate(ws.domain), fixture,
+    )
+    app.extensions["sandbox"] = ctx
+    for bp in (admin.bp, batch.bp, gmail_bp, drive_bp, sheets_bp, oauth_bp, directory.bp):
+        app.register_blueprint(bp)
+    seq = itertools.count(1)
+    seq_lock = threading.Lock()
+
+    @app.before_request
+    def _start() -> None:
+        g.sandbox_t0 = time.perf_counter()
+
+    @app.after_request
+    def _log(resp: Response) -> Response:
+        path = request.path
+        if path.startswith(_UNLOGGED):
+            return resp
+        user = getattr(g, "sandbox_user", None)
+        with seq_lock:
+            n = next(seq)
+        ctx.log.append(
+            {
+                "seq": n,
+                "time": time.time(),
+                "method": request.method,
+                "path": path,
+                "query": request.args.to_dict(flat=True),
+                "user": user,
+                "status": 0 if getattr(g, "sandbox_dropped", False) else resp.status_code,
+                "api_method": getattr(g, "sandbox_method", "batch" if path.startswith("/batch") else None),
+                "batch": request.environ.get("sandbox.batch_id"),
+                "batch_envelope": path.startswith("/batch"),
+                "ms": round((time.perf_counter() - g.get("sandbox_t0", time.perf_counter())) * 1000, 2),
+            }
+        )
+        return resp
+
+    return app

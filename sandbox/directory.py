@@ -1,0 +1,6 @@
+"""Admin SDK Directory endpoints of the sandbox (to be filled in)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("directory", __name__)

@@ -1,0 +1,6 @@
+"""gmail endpoints of the sandbox (to be filled in)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("gmail", __name__)

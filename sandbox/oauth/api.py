@@ -1,0 +1,6 @@
+"""oauth endpoints of the sandbox (to be filled in)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("oauth", __name__)

@@ -1,0 +1,129 @@
+"""Per-user and per-project quotas modelled on Google's published limits.
+
+Gmail: 250 units per user per second as a moving average (token bucket, 1 s of burst), with per-method
+costs. Sheets: 60 read and 60 write requests per minute per user, 300 per project. Drive: 12,000 queries
+per 60 s per user. Exceeding answers with each API's real status and body (see :mod:`sandbox.errors`).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .errors import ApiError
+
+GMAIL_COSTS = {
+    "messages.list": 5, "messages.get": 5, "messages.attachments.get": 5, "messages.trash": 5,
+    "messages.untrash": 5, "messages.modify": 5, "messages.delete": 10, "messages.batchDelete": 50,
+    "messages.batchModify": 50, "threads.list": 10, "threads.get": 10, "threads.modify": 10,
+    "threads.trash": 10, "threads.untrash": 10, "threads.delete": 20, "labels.list": 1, "labels.get": 1,
+    "getProfile": 1, "history.list": 2, "messages.send": 100, "messages.insert": 25, "messages.import": 25,
+}
+GMAIL_UNITS_PER_SECOND = 250.0
+SHEETS_PER_MINUTE_USER = 60
+SHEETS_PER_MINUTE_PROJECT = 300
+DRIVE_PER_MINUTE_USER = 12_000
+
+
+def gmail_cost(method_id: str) -> int:
+    return GMAIL_COSTS.get(method_id.removeprefix("gmail.users."), 5)
+
+
+@dataclass
+class Bucket:
+    rate: float  # units per second
+    capacity: float
+    level: float
+    stamp: float
+
+    def take(self, units: float, now: float) -> float:
+        """Take units if available; return 0, or the seconds until they would be."""
+        self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.level >= units:
+            self.level -= units
+            return 0.0
+        return (units - self.level) / self.rate
+
+
+class Quotas:
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._lock = threading.Lock()
+        self._buckets: dict[tuple[str, str], Bucket] = {}
+        self.units: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # user -> api -> used
+        self.rejections: dict[str, int] = defaultdict(int)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+            self.units.clear()
+            self.rejections.clear()
+
+    def _bucket(self, key: tuple[str, str], rate: float, capacity: float) -> Bucket:
+        b = self._buckets.get(key)
+        if b is None:
+            b = self._buckets[key] = Bucket(rate, capacity, capacity, time.monotonic())
+        return b
+
+    def charge(self, method_id: str, user: str) -> None:
+        """Charge one call; raise the API's own quota error when over the limit."""
+        api = method_id.split(".", 1)[0]
+        with self._lock:
+            if api == "gmail":
+                cost = gmail_cost(method_id)
+                self.units[user]["gmail"] += cost
+                if not self.enabled:
+                    return
+                wait = self._bucket(("gmail", user), GMAIL_UNITS_PER_SECOND, GMAIL_UNITS_PER_SECOND).take(cost, time.monotonic())
+                if wait:
+                    self.rejections[user] += 1
+                    raise ApiError(
+                        429,
+                        "User-rate limit exceeded.  Retry after "
+                        + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + wait)) + "Z",
+                        "rateLimitExceeded",
+                        headers={"Retry-After": str(max(1, round(wait)))},
+                    )
+            elif api == "sheets":
+                write = not method_id.endswith((".get", ".batchGet", ".getByDataFilter", ".batchGetByDataFilter"))
+                kind = "sheets_write" if write else "sheets_read"
+                self.units[user][kind] += 1
+                if not self.enabled:
+                    return
+                now = time.monotonic()
+                per = SHEETS_PER_MINUTE_USER / 60.0
+                wait_user = self._bucket((kind, user), per, SHEETS_PER_MINUTE_USER).take(1, now)
+                wait_proj = 0.0 if wait_user else self._bucket((kind, "*"), SHEETS_PER_MINUTE_PROJECT / 60.0, SHEETS_PER_MINUTE_PROJECT).take(1, now)
+                if wait_user or wait_proj:
+                    self.rejections[user] += 1
+                    group = "Write" if write else "Read"
+                    scope = "per user" if wait_user else ""
+                    raise ApiError(
+                        429,
+                        f"Quota exceeded for quota metric '{group} requests' and limit '{group} requests per minute"
+                        f"{' ' + scope if scope else ''}' of service 'sheets.googleapis.com' for consumer 'project_number:0'.",
+                        "rateLimitExceeded",
+                        headers={"Retry-After": str(max(1, round(wait_user or wait_proj)))},
+                    )
+            elif api in ("drive", "admin", "directory"):
+                self.units[user][api] += 1
+                if not self.enabled:
+                    return
+                if self._bucket((api, user), DRIVE_PER_MINUTE_USER / 60.0, DRIVE_PER_MINUTE_USER / 60.0 * 5).take(1, time.monotonic()):
+                    self.rejections[user] += 1
+                    raise ApiError(
+                        403,
+                        "User Rate Limit Exceeded. Rate of requests for user exceed configured project quota.",
+                        "userRateLimitExceeded",
+                        domain="usageLimits",
+                    )
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {
+                "enabled": self.enabled,
+                "units": {u: dict(v) for u, v in self.units.items()},
+                "rejections": dict(self.rejections),
+            }
