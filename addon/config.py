@@ -20,6 +20,7 @@ class Settings:
     sandbox_url: str | None = None
     actor: str | None = None  # the staff user acting (CLI), e.g. "dpo@example.test"
     domain: str | None = None
+    admin: str | None = None  # a Workspace admin to impersonate for the Directory (organisation mode)
     service_account_file: str | None = None
     database_url: str | None = None
     extra: dict = field(default_factory=dict)
@@ -46,6 +47,7 @@ def load() -> Settings:
         sandbox_url=sandbox_url.rstrip("/") if sandbox_url else None,
         actor=_env("actor", file_cfg),
         domain=_env("domain", file_cfg),
+        admin=_env("admin", file_cfg),
         service_account_file=_env("service_account_file", file_cfg),
         database_url=_env("database_url", file_cfg),
         extra=file_cfg,

@@ -13,21 +13,14 @@ from dataclasses import dataclass
 
 from .errors import ApiError
 
-GMAIL_COSTS = {
-    "messages.list": 5, "messages.get": 5, "messages.attachments.get": 5, "messages.trash": 5,
-    "messages.untrash": 5, "messages.modify": 5, "messages.delete": 10, "messages.batchDelete": 50,
-    "messages.batchModify": 50, "threads.list": 10, "threads.get": 10, "threads.modify": 10,
-    "threads.trash": 10, "threads.untrash": 10, "threads.delete": 20, "labels.list": 1, "labels.get": 1,
-    "getProfile": 1, "history.list": 2, "messages.send": 100, "messages.insert": 25, "messages.import": 25,
-}
-GMAIL_UNITS_PER_SECOND = 250.0
-SHEETS_PER_MINUTE_USER = 60
-SHEETS_PER_MINUTE_PROJECT = 300
-DRIVE_PER_MINUTE_USER = 12_000
-
-
-def gmail_cost(method_id: str) -> int:
-    return GMAIL_COSTS.get(method_id.removeprefix("gmail.users."), 5)
+from scopes.quotas import (
+    DRIVE_PER_MINUTE_USER,
+    GMAIL_UNITS_PER_SECOND,
+    SHEETS_PER_MINUTE_PROJECT,
+    SHEETS_PER_MINUTE_USER,
+    gmail_cost,
+    quota_bucket,
+)
 
 
 @dataclass
@@ -87,8 +80,8 @@ class Quotas:
                         headers={"Retry-After": str(max(1, round(wait)))},
                     )
             elif api == "sheets":
-                write = not method_id.endswith((".get", ".batchGet", ".getByDataFilter", ".batchGetByDataFilter"))
-                kind = "sheets_write" if write else "sheets_read"
+                kind = quota_bucket(method_id)
+                write = kind == "sheets_write"
                 self.units[user][kind] += 1
                 if not self.enabled:
                     return

@@ -112,9 +112,10 @@ def api_route(bp: Blueprint, method_id: str, *, extra_rules: tuple[str, ...] = (
                 return Response(status=204 if status == 200 else status)
             return json_response(out, status)
 
-        bp.add_url_rule(flask_rule(info.path), endpoint=method_id, view_func=view, methods=[info.http_method])
+        endpoint = method_id.replace(".", "_")  # Flask forbids dots in blueprint endpoint names
+        bp.add_url_rule(flask_rule(info.path), endpoint=endpoint, view_func=view, methods=[info.http_method])
         for i, rule in enumerate(extra_rules):
-            bp.add_url_rule(rule, endpoint=f"{method_id}#{i}", view_func=view, methods=[info.http_method])
+            bp.add_url_rule(rule, endpoint=f"{endpoint}#{i}", view_func=view, methods=[info.http_method])
         return view
 
     return deco

@@ -48,7 +48,10 @@ class SandboxServer:
         return self.app.extensions["sandbox"]
 
     def start(self) -> "SandboxServer":
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox", daemon=True)
+        # a short poll interval: stop() (shutdown) waits up to one interval, and tests start many sandboxes
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import sys
 
 import click
+from google.auth.exceptions import RefreshError
 
 from ..errors import DsarError
+from .auth_cmd import auth, keys
+from .case_cmd import case
+from .config_cmd import config
+from .demo_cmd import demo
 from .sandbox_cmd import sandbox
+from .search_cmd import search
 
 
 class _Group(click.Group):
@@ -17,6 +23,10 @@ class _Group(click.Group):
         except DsarError as e:
             click.echo(f"Error: {e}", err=True)
             sys.exit(e.exit_code)
+        except RefreshError as e:
+            click.echo(f"Error: Google refused the sign-in ({e.args[0] if e.args else e}). "
+                       "Sign in again with 'dsar auth login'.", err=True)
+            sys.exit(4)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,3 +41,9 @@ def main() -> None:
 
 
 main.add_command(sandbox)
+main.add_command(case)
+main.add_command(search)
+main.add_command(demo)
+main.add_command(auth)
+main.add_command(keys)
+main.add_command(config)

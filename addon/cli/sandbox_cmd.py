@@ -50,6 +50,12 @@ def serve(fixture: Path, port: int, no_quota: bool, faults: str | None) -> None:
 def fixture(directory: Path, scale: float) -> None:
     """Write the demo company's Takeout-style fixture to DIRECTORY."""
     from sandbox.democompany import write_fixture
+    from sandbox.errors import FixtureError
 
-    summary = write_fixture(directory, scale=scale)
+    try:
+        summary = write_fixture(directory, scale=scale)
+    except FixtureError as e:
+        if e.path == "scale":
+            raise InputError("--scale", e.reason) from None
+        raise InputError("DIRECTORY", f"{e.path} {e.reason}") from None
     click.echo(f"Wrote {summary} to {directory}")

@@ -1,0 +1,1 @@
+"""Cases: one data-subject request each, with its lifecycle, deadlines and (sealed) subject identifiers."""

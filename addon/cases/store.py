@@ -1,0 +1,211 @@
+"""Where cases, their transitions, search results and job checkpoints live (SQLite in ``DSAR_HOME``).
+
+Subject identifiers and result items are sealed under the case key (the audit trail's per-case key), so
+``dsar audit shred`` / ``dsar retention run`` make them unreadable together with the audit ciphertexts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import NotFound
+from ..subjects.identifiers import Subject
+from .lifecycle import check_transition
+from .model import Case
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (
+  ref TEXT PRIMARY KEY, type TEXT NOT NULL, status TEXT NOT NULL, received TEXT NOT NULL,
+  clock_start TEXT NOT NULL, due TEXT NOT NULL, extended_due TEXT NOT NULL, extended INTEGER NOT NULL DEFAULT 0,
+  created_by TEXT NOT NULL, created_at TEXT NOT NULL, assignee TEXT, closed_at TEXT, notes TEXT DEFAULT '',
+  region TEXT NOT NULL DEFAULT 'ENG', subject_sealed TEXT);
+CREATE TABLE IF NOT EXISTS transitions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, ref TEXT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,
+  actor TEXT NOT NULL, role TEXT NOT NULL, at TEXT NOT NULL, reason TEXT);
+CREATE TABLE IF NOT EXISTS results (
+  ref TEXT NOT NULL, item_key TEXT NOT NULL, source TEXT NOT NULL, sealed_item TEXT NOT NULL,
+  found_at TEXT NOT NULL, run INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (ref, run, item_key));
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY, ref TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, state TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, error TEXT);
+"""
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _subject_json(s: Subject) -> str:
+    return json.dumps({"names": s.names, "emails": s.emails, "phones": s.phones, "identifiers": s.identifiers})
+
+
+class CaseStore:
+    """``keys`` seals and unseals under case keys: ``create(ref)``, ``seal(ref, name, text)``,
+    ``unseal(ref, name, token)`` (raising once the key is shredded)."""
+
+    def __init__(self, path: Path, keys: Any) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.keys = keys
+        self._local = threading.local()
+        with self._tx() as db:
+            db.executescript(_SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA secure_delete=ON")
+            self._local.db = db
+        return db
+
+    class _Tx:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, exc_type, *_: Any) -> None:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def _tx(self) -> "_Tx":
+        return self._Tx(self._db())
+
+    # -- cases --------------------------------------------------------------------------------
+    def next_ref(self, db: sqlite3.Connection, year: int) -> str:
+        row = db.execute("SELECT ref FROM cases WHERE ref LIKE ? ORDER BY ref DESC LIMIT 1", (f"DSAR-{year}-%",)).fetchone()
+        n = int(row["ref"].rsplit("-", 1)[1]) + 1 if row else 1
+        return f"DSAR-{year}-{n:04d}"
+
+    def create(self, case_type: str, subject: Subject, received: dt.date, clock_start: dt.date, due: dt.date,
+               extended_due: dt.date, actor: str, role: str, region: str = "ENG") -> Case:
+        with self._tx() as db:
+            ref = self.next_ref(db, clock_start.year)
+            self.keys.create(ref)
+            created = now_iso()
+            db.execute(
+                "INSERT INTO cases (ref,type,status,received,clock_start,due,extended_due,created_by,created_at,region,subject_sealed)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (ref, case_type, "received", received.isoformat(), clock_start.isoformat(), due.isoformat(),
+                 extended_due.isoformat(), actor, created, region, self.keys.seal(ref, "subject", _subject_json(subject))),
+            )
+            db.execute("INSERT INTO transitions (ref,from_status,to_status,actor,role,at) VALUES (?,?,?,?,?,?)",
+                       (ref, None, "received", actor, role, created))
+        return self.get(ref)
+
+    def _row_to_case(self, row: sqlite3.Row) -> Case:
+        subject = None
+        if row["subject_sealed"]:
+            try:
+                data = json.loads(self.keys.unseal(row["ref"], "subject", row["subject_sealed"]))
+                subject = Subject(**{k: tuple(v) for k, v in data.items()})
+            except Exception:  # shredded key: the identifiers are gone for good
+                subject = None
+        history = [dict(r) for r in self._db().execute(
+            "SELECT from_status, to_status, actor, role, at, reason FROM transitions WHERE ref=? ORDER BY id", (row["ref"],))]
+        d = dt.date.fromisoformat
+        return Case(
+            ref=row["ref"], type=row["type"], status=row["status"], subject=subject, received=d(row["received"]),
+            clock_start=d(row["clock_start"]), due=d(row["due"]), extended_due=d(row["extended_due"]),
+            created_by=row["created_by"], created_at=row["created_at"], assignee=row["assignee"],
+            extended=bool(row["extended"]), closed_at=row["closed_at"], notes=row["notes"] or "",
+            region=row["region"], history=history,
+        )
+
+    def get(self, ref: str) -> Case:
+        row = self._db().execute("SELECT * FROM cases WHERE ref=?", (ref.strip().upper(),)).fetchone()
+        if row is None:
+            raise NotFound(f"case: no case {ref!r} (see 'dsar case list')")
+        return self._row_to_case(row)
+
+    def list(self, status: str | None = None) -> list[Case]:
+        sql, args = "SELECT * FROM cases", ()
+        if status:
+            sql, args = sql + " WHERE status=?", (status,)
+        return [self._row_to_case(r) for r in self._db().execute(sql + " ORDER BY ref", args)]
+
+    def transition(self, ref: str, target: str, actor: str, role: str, reason: str | None = None) -> Case:
+        with self._tx() as db:
+            row = db.execute("SELECT status FROM cases WHERE ref=?", (ref,)).fetchone()
+            if row is None:
+                raise NotFound(f"case: no case {ref!r}")
+            check_transition(row["status"], target, role, reason)
+            at = now_iso()
+            db.execute("UPDATE cases SET status=?, closed_at=? WHERE ref=?",
+                       (target, at if target in ("closed", "refused", "withdrawn") else None, ref))
+            db.execute("INSERT INTO transitions (ref,from_status,to_status,actor,role,at,reason) VALUES (?,?,?,?,?,?,?)",
+                       (ref, row["status"], target, actor, role, at, reason))
+        return self.get(ref)
+
+    def update(self, ref: str, **fields: Any) -> None:
+        allowed = {"assignee", "notes", "extended", "due", "extended_due", "clock_start"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"cannot update {bad}")
+        with self._tx() as db:
+            for k, v in fields.items():
+                db.execute(f"UPDATE cases SET {k}=? WHERE ref=?", (v.isoformat() if isinstance(v, dt.date) else v, ref))
+
+    # -- results ------------------------------------------------------------------------------
+    def add_results(self, ref: str, items: list[dict], run: int = 0) -> int:
+        """Store items (idempotent by item key); returns how many were new."""
+        new = 0
+        with self._tx() as db:
+            for item in items:
+                key = item_key(item)
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO results (ref, run, item_key, source, sealed_item, found_at) VALUES (?,?,?,?,?,?)",
+                    (ref, run, key, item["source"], self.keys.seal(ref, "item", json.dumps(item, sort_keys=True)), now_iso()),
+                )
+                new += cur.rowcount
+        return new
+
+    def results(self, ref: str, run: int = 0) -> list[dict]:
+        rows = self._db().execute("SELECT sealed_item FROM results WHERE ref=? AND run=? ORDER BY source, item_key", (ref, run))
+        return [json.loads(self.keys.unseal(ref, "item", r["sealed_item"])) for r in rows]
+
+    def clear_results(self, ref: str, run: int = 0) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM results WHERE ref=? AND run=?", (ref, run))
+
+    # -- jobs ---------------------------------------------------------------------------------
+    def save_job(self, job_id: str, ref: str, kind: str, status: str, state: dict, error: str | None = None) -> None:
+        with self._tx() as db:
+            at = now_iso()
+            db.execute(
+                "INSERT INTO jobs (id, ref, kind, status, state, created_at, updated_at, error) VALUES (?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(id) DO UPDATE SET status=excluded.status, state=excluded.state,"
+                " updated_at=excluded.updated_at, error=excluded.error",
+                (job_id, ref, kind, status, json.dumps(state), at, at, error),
+            )
+
+    def job(self, job_id: str) -> dict | None:
+        row = self._db().execute("SELECT * FROM jobs WHERE id=?", (job_id,)).fetchone()
+        if row is None:
+            return None
+        out = dict(row)
+        out["state"] = json.loads(out["state"])
+        return out
+
+    def jobs(self, ref: str) -> Iterator[dict]:
+        for row in self._db().execute("SELECT id, kind, status, updated_at, error FROM jobs WHERE ref=? ORDER BY created_at", (ref,)):
+            yield dict(row)
+
+
+def item_key(item: dict) -> str:
+    """A stable key per found item: one per message, file, or sheet row."""
+    src = item["source"]
+    if src == "gmail":
+        return f"gmail:{item['account']}:{item['message_id']}"
+    if src == "drive":
+        return f"drive:{item['file_id']}"
+    return f"sheets:{item['file_id']}:{item['sheet']}:{item['row']}"

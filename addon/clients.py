@@ -1,0 +1,130 @@
+"""The one place Google clients are built. Every client it returns sends through the audited seam; in
+sandbox mode (``DSAR_SANDBOX_URL``) the bundled discovery documents get the sandbox as ``rootUrl`` and
+``build_from_document`` is used, so normal calls, batches and media uploads all land there."""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import gspread
+import requests
+from google.oauth2 import service_account
+from googleapiclient.discovery import build_from_document
+from googleapiclient.discovery_cache import get_static_doc
+
+from audit.httpshim import AuditedHttp
+from audit.transport import Seam
+
+from .config import Settings
+from .errors import ConfigError
+
+_APIS = {"gmail": ("gmail", "v1"), "drive": ("drive", "v3"), "sheets": ("sheets", "v4"),
+         "directory": ("admin", "directory_v1")}
+
+
+def discovery_document(api: str, root_url: str | None) -> dict:
+    name, version = _APIS[api]
+    doc = json.loads(get_static_doc(name, version))
+    if root_url:
+        doc["rootUrl"] = root_url.rstrip("/") + "/"
+        doc.pop("mtlsRootUrl", None)
+    return doc
+
+
+@dataclass
+class Clients:
+    """Builds audited clients acting as ``principal`` (a mailbox / Drive owner) with ``scopes``."""
+
+    settings: Settings
+    seam: Seam
+    credential_source: Any = None  # callable (principal, scopes) -> google.auth credentials
+    _creds: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def credentials(self, principal: str, scopes: tuple[str, ...]):
+        key = (principal, tuple(sorted(scopes)))
+        with self._lock:
+            creds = self._creds.get(key)
+            if creds is None:
+                source = self.credential_source or self._default_source()
+                creds = self._creds[key] = source(principal, tuple(sorted(scopes)))
+            return creds
+
+    def _default_source(self):
+        if not self.settings.sandbox_url and not self.settings.service_account_file:
+            return self._staff_source()
+        info = service_account_info(self.settings)
+        self.credential_source = lambda principal, scopes: service_account.Credentials.from_service_account_info(
+            info, scopes=list(scopes), subject=principal
+        )
+        return self.credential_source
+
+    def _staff_source(self):
+        """User mode: the signed-in staff member's own data only, never anyone else's."""
+        from .auth.staff import load_credentials
+
+        creds = load_credentials(self.settings)
+
+        def source(principal: str, scopes: tuple[str, ...]):
+            record_email = getattr(self, "_staff_email", None)
+            if record_email and principal.lower() != record_email:
+                raise ConfigError(f"user mode: {principal} is not the signed-in user; organisation-wide searches need "
+                                  "a service account with domain-wide delegation (DSAR_SERVICE_ACCOUNT_FILE)")
+            return creds
+
+        from .auth.staff import status
+
+        self._staff_email = (status(self.settings).get("email") or "").lower()
+        self.credential_source = source
+        return source
+
+    def session(self, principal: str, scopes: tuple[str, ...]) -> requests.Session:
+        return self.seam.session(self.credentials(principal, scopes), principal)
+
+    def api(self, api: str, principal: str, scopes: tuple[str, ...]):
+        http = AuditedHttp(self.session(principal, scopes))
+        return build_from_document(discovery_document(api, self.settings.sandbox_url), http=http)
+
+    def gmail(self, principal: str, scopes: tuple[str, ...]):
+        return self.api("gmail", principal, scopes)
+
+    def drive(self, principal: str, scopes: tuple[str, ...]):
+        return self.api("drive", principal, scopes)
+
+    def sheets(self, principal: str, scopes: tuple[str, ...]):
+        return self.api("sheets", principal, scopes)
+
+    def directory(self, principal: str, scopes: tuple[str, ...]):
+        return self.api("directory", principal, scopes)
+
+    def gspread(self, principal: str, scopes: tuple[str, ...]) -> gspread.Client:
+        # gspread's URLs are fixed to Google's hosts; the seam's egress rewrites them to the sandbox.
+        return gspread.Client(auth=None, session=self.session(principal, scopes))
+
+
+def service_account_info(settings: Settings) -> dict:
+    """The service account key: the sandbox's own in sandbox mode, else the configured key file."""
+    if settings.sandbox_url:
+        try:
+            resp = requests.get(settings.sandbox_url + "/_sandbox/service-account.json", timeout=10)
+            resp.raise_for_status()
+            return resp.json()
+        except (requests.RequestException, ValueError) as e:
+            raise ConfigError(
+                f"DSAR_SANDBOX_URL: no sandbox answers at {settings.sandbox_url} ({type(e).__name__}); "
+                "start one with 'dsar sandbox serve --fixture DIR'"
+            ) from None
+    if not settings.service_account_file:
+        raise ConfigError(
+            "No Google credentials configured: set DSAR_SERVICE_ACCOUNT_FILE (organisation mode), sign in with "
+            "'dsar auth login', or set DSAR_SANDBOX_URL to use a local sandbox. 'dsar config check' explains more."
+        )
+    try:
+        with open(settings.service_account_file, encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"DSAR_SERVICE_ACCOUNT_FILE: {settings.service_account_file} does not exist") from None
+    except ValueError as e:
+        raise ConfigError(f"DSAR_SERVICE_ACCOUNT_FILE: {settings.service_account_file} is not a JSON key file ({e})") from None

@@ -1,0 +1,8 @@
+"""Server-side search queries that cast a wide-enough net for a subject, with no user string able to change a
+query's meaning. Local matching (:mod:`addon.subjects.matching`) then decides what really is a mention."""
+from __future__ import annotations
+
+from . import drive as drive
+from . import gmail as gmail
+from .variants import Term as Term
+from .variants import subject_terms as subject_terms

@@ -1,0 +1,135 @@
+"""A case's search as a resumable job: one unit per mailbox and per Drive, run concurrently across users
+(each user's quota paced by the seam), every unit checkpointed in the case store. Re-running a job that
+was killed continues each unit where its checkpoint says; results are stored idempotently."""
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from audit.context import Purpose, acting
+from scopes import registry
+
+from ..errors import DsarError
+from .drive import DriveUnit
+from .gmail import GmailUnit
+
+GMAIL_OPS = ("gmail.search", "gmail.read_full")
+DRIVE_OPS = ("drive.search", "drive.read", "drive.export")
+SHEETS_OPS = ("sheets.read",)
+
+
+class SearchFailed(DsarError):
+    """Some units could not finish; the job is saved and ``dsar search REF`` resumes it."""
+
+
+@dataclass
+class Progress:
+    """Counts the CLI and the add-on show while a job runs."""
+
+    units_total: int = 0
+    units_done: int = 0
+    candidates: int = 0
+    fetched: int = 0
+    items: int = 0
+    started: float = field(default_factory=time.time)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str, n: int) -> None:
+        with self.lock:
+            setattr(self, kind, getattr(self, kind) + n)
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("units_total", "units_done", "candidates", "fetched", "items", "started")}
+
+
+@dataclass
+class SearchJob:
+    ref: str
+    store: Any  # CaseStore
+    clients: Any  # addon.clients.Clients
+    matcher: Any
+    gmail_queries: list[str]
+    drive_queries: list[str]
+    accounts: list[str]
+    purpose: Purpose
+    run_no: int = 0
+    workers: int = 4
+    on_progress: Callable[[Progress], None] = lambda p: None
+    progress: Progress = field(default_factory=Progress)
+
+    @property
+    def job_id(self) -> str:
+        return f"search:{self.ref}:{self.run_no}"
+
+    def run(self) -> list[dict]:
+        saved = self.store.job(self.job_id)
+        state = saved["state"] if saved and saved["status"] != "done" else {"units": {}}
+        if saved and saved["status"] == "done":
+            self.store.clear_results(self.ref, self.run_no)  # a fresh run of a finished search
+        lock = threading.Lock()
+
+        def save(key: str) -> Callable[[dict], None]:
+            def _save(unit_state: dict) -> None:
+                with lock:
+                    state["units"][key] = unit_state
+                    self.store.save_job(self.job_id, self.ref, "search", "running", state)
+            return _save
+
+        def emit(items: list[dict]) -> None:
+            self.progress.add("items", self.store.add_results(self.ref, items, self.run_no))
+            self.on_progress(self.progress)
+
+        def prog(kind: str, n: int) -> None:
+            self.progress.add(kind, n)
+            self.on_progress(self.progress)
+
+        units: list[tuple[str, Callable[[], None]]] = []
+        for acct in self.accounts:
+            for kind in ("gmail", "drive"):
+                key = f"{kind}:{acct}"
+                ust = state["units"].setdefault(key, {})
+                if ust.get("finished"):
+                    continue
+                units.append((key, self._unit(kind, acct, ust, save(key), emit, prog)))
+        self.progress.units_total = len(units)
+        self.store.save_job(self.job_id, self.ref, "search", "running", state)
+        failures: list[str] = []
+        with acting(self.purpose), ThreadPoolExecutor(max_workers=self.workers) as pool:
+            futures = {pool.submit(contextvars.copy_context().run, fn): key for key, fn in units}
+            for fut in as_completed(futures):
+                key = futures[fut]
+                try:
+                    fut.result()
+                except Exception as e:  # reported together; the job stays resumable
+                    failures.append(f"{key}: {e}")
+                    continue
+                with lock:
+                    state["units"][key]["finished"] = True
+                    self.store.save_job(self.job_id, self.ref, "search", "running", state)
+                self.progress.add("units_done", 1)
+                self.on_progress(self.progress)
+        if failures:
+            self.store.save_job(self.job_id, self.ref, "search", "failed", state, error="; ".join(failures))
+            raise SearchFailed(
+                f"search of {self.ref} did not finish ({len(failures)} of {len(units)} parts failed; "
+                f"run 'dsar search {self.ref}' again to resume): " + "; ".join(failures[:3])
+            )
+        self.store.save_job(self.job_id, self.ref, "search", "done", state)
+        return self.store.results(self.ref, self.run_no)
+
+    def _unit(self, kind, acct, ust, save, emit, prog) -> Callable[[], None]:
+        clients = self.clients
+        if kind == "gmail":
+            def run() -> None:
+                svc = clients.gmail(acct, registry.scopes_for_operations(GMAIL_OPS))
+                GmailUnit(acct, svc, self.gmail_queries, self.matcher, ust, save, emit, prog).run()
+        else:
+            def run() -> None:
+                drive = clients.drive(acct, registry.scopes_for_operations(DRIVE_OPS))
+                sheets = clients.sheets(acct, registry.scopes_for_operations(SHEETS_OPS))
+                DriveUnit(acct, drive, sheets, self.drive_queries, self.matcher, ust, save, emit, prog).run()
+        return run

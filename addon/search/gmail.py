@@ -1,0 +1,118 @@
+"""Searching one mailbox: list candidates with every query (deduplicated), fetch each candidate once in
+batches of 50, confirm locally, emit items. Progress is checkpointed after every page and batch, so a
+killed job resumes without duplicates or gaps."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from googleapiclient.errors import HttpError
+
+from .content import file_text, message_text
+
+BATCH = 50
+PAGE = 500
+MAX_PART_ATTEMPTS = 6
+
+
+class MailboxSearchError(Exception):
+    pass
+
+
+@dataclass
+class GmailUnit:
+    """One mailbox of one case. ``state`` is the JSON-able checkpoint (saved by ``save``)."""
+
+    account: str
+    service: Any  # googleapiclient Gmail resource, audited
+    queries: list[str]
+    matcher: Any
+    state: dict
+    save: Callable[[dict], None]
+    emit: Callable[[list[dict]], None]
+    progress: Callable[[str, int], None] = lambda kind, n: None
+
+    def run(self) -> None:
+        st = self.state
+        st.setdefault("pages", {})  # query index -> next page token, or "" when done
+        st.setdefault("candidates", [])
+        st.setdefault("done", [])
+        seen = set(st["candidates"])
+        for i, q in enumerate(self.queries):
+            key = str(i)
+            while st["pages"].get(key) != "":
+                req = self.service.users().messages().list(
+                    userId="me", q=q, maxResults=PAGE, includeSpamTrash=True,
+                    pageToken=st["pages"].get(key) or None,
+                )
+                resp = req.execute()
+                new = [m["id"] for m in resp.get("messages", []) if m["id"] not in seen]
+                seen.update(new)
+                st["candidates"].extend(new)
+                st["pages"][key] = resp.get("nextPageToken") or ""
+                self.progress("candidates", len(new))
+                self.save(st)
+        done = set(st["done"])
+        pending = [m for m in st["candidates"] if m not in done]
+        attempts: dict[str, int] = {}
+        while pending:
+            chunk, pending = pending[:BATCH], pending[BATCH:]
+            fetched, retry = self._fetch(chunk)
+            items = []
+            for mid, msg in fetched.items():
+                item = self._confirm(mid, msg)
+                if item:
+                    items.append(item)
+            if items:
+                self.emit(items)
+            for mid in retry:
+                attempts[mid] = attempts.get(mid, 0) + 1
+                if attempts[mid] >= MAX_PART_ATTEMPTS:
+                    raise MailboxSearchError(f"message {mid} in {self.account} could not be fetched after {MAX_PART_ATTEMPTS} attempts")
+            pending.extend(retry)
+            st["done"].extend(fetched)
+            self.progress("fetched", len(fetched))
+            self.save(st)
+
+    def _fetch(self, ids: list[str]) -> tuple[dict[str, dict], list[str]]:
+        """Batch-get messages; parts that failed transiently come back for another try."""
+        got: dict[str, dict] = {}
+        retry: list[str] = []
+
+        def cb(request_id: str, response: dict, exception: Exception | None) -> None:
+            if exception is None:
+                got[request_id] = response
+            elif isinstance(exception, HttpError) and exception.resp.status == 404:
+                got[request_id] = {}  # deleted since listing: nothing held any more
+            else:
+                retry.append(request_id)
+
+        batch = self.service.new_batch_http_request(callback=cb)
+        for mid in ids:
+            batch.add(self.service.users().messages().get(userId="me", id=mid, format="full"), request_id=mid)
+        batch.execute()
+        return got, retry
+
+    def _confirm(self, mid: str, msg: dict) -> dict | None:
+        if not msg:
+            return None
+        text = message_text(msg)
+        if not self.matcher.match_text(text.all_text()):
+            if not self._attachment_match(mid, text):
+                return None
+        return {"source": "gmail", "account": self.account, "message_id": mid,
+                "rfc822_message_id": text.rfc822_message_id, "thread_id": msg.get("threadId"),
+                "labels": msg.get("labelIds", [])}
+
+    def _attachment_match(self, mid: str, text) -> bool:
+        """The query may have matched inside a text attachment: read those (only for unconfirmed messages)."""
+        for att_id, mime, _name in text.attachments:
+            if not (mime.startswith("text/") or mime in ("application/json", "application/pdf")):
+                continue
+            data = self.service.users().messages().attachments().get(userId="me", messageId=mid, id=att_id).execute()
+            from .content import b64url
+
+            body = file_text(mime, b64url(data.get("data", "")))
+            if body and self.matcher.match_text(body):
+                return True
+        return False

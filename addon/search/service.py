@@ -1,0 +1,73 @@
+"""Running a case's search end to end: who may, which accounts are in scope (Directory users in
+organisation mode), the queries, the job, and the case's status before and after."""
+from __future__ import annotations
+
+from typing import Callable
+
+from audit.context import Purpose, acting
+from scopes import registry
+
+from ..errors import ConfigError
+from ..queries import drive as drive_queries
+from ..queries import gmail as gmail_queries
+from ..roles import require
+from ..subjects.matching import Matcher
+from .engine import Progress, SearchJob
+
+LEGAL_BASIS = {
+    "access": "UK GDPR Art. 6(1)(c) legal obligation: Art. 15 right of access",
+    "erasure": "UK GDPR Art. 6(1)(c) legal obligation: Art. 17 right to erasure",
+}
+SEARCHABLE = ("received", "identity_check", "searching", "review", "erasure_planned")
+
+
+def search_purpose(case, actor: str, status: str, step: str = "search") -> Purpose:
+    return Purpose(
+        actor=actor, step=step, case=case.ref, case_status=status,
+        purpose=f"{'Subject access' if case.type == 'access' else 'Erasure'} request {case.ref}: find the subject's data",
+        legal_basis=LEGAL_BASIS[case.type],
+    )
+
+
+def accounts_in_scope(services, purpose: Purpose) -> list[str]:
+    """Every active user of the domain, from the Admin Directory (through the seam)."""
+    admin = services.settings.admin or services.settings.actor
+    if not admin:
+        raise ConfigError("DSAR_ADMIN: set it to a Workspace admin address so the Directory can list the users in scope")
+    svc = services.clients.directory(admin, registry.scopes_for_operations(["directory.list_users"]))
+    users, token = [], None
+    with acting(purpose):
+        while True:
+            resp = svc.users().list(customer="my_customer", maxResults=500, orderBy="email", pageToken=token).execute()
+            users += [u["primaryEmail"].lower() for u in resp.get("users", []) if not u.get("suspended")]
+            token = resp.get("nextPageToken")
+            if not token:
+                return users
+
+
+def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progress], None] = lambda p: None,
+               workers: int = 4, run_no: int = 0, accounts: list[str] | None = None) -> list[dict]:
+    role = require(actor, services.settings, "staff", "dpo", action="searching for a data subject")
+    store = services.store
+    case = store.get(ref)
+    if case.subject is None:
+        raise ConfigError(f"case: {ref}'s identifiers were shredded; it cannot be searched again")
+    if case.status not in SEARCHABLE + ("erased",):
+        raise ConfigError(f"case: {ref} is {case.status}; a search needs an open case before review")
+    if case.status in ("received", "identity_check", "review"):
+        case = store.transition(ref, "searching", actor, role)
+    purpose = search_purpose(case, actor, case.status)
+    if accounts is None:
+        accounts = accounts_in_scope(services, purpose)
+    job = SearchJob(
+        ref=ref, store=store, clients=services.clients, matcher=Matcher(case.subject),
+        gmail_queries=gmail_queries.queries_for(case.subject), drive_queries=drive_queries.queries_for(case.subject),
+        accounts=accounts, purpose=purpose, workers=workers, on_progress=on_progress, run_no=run_no,
+    )
+    items = job.run()
+    checkpoint = getattr(services.trail, "checkpoint", None)
+    if checkpoint:
+        checkpoint()
+    if case.status == "searching":
+        store.transition(ref, "review", actor, role)
+    return items

@@ -1,0 +1,117 @@
+"""What a request on the wire is, in audit terms: its API method (from the discovery documents' path
+templates), the parts of a batch, the parameters that carry subject data (sealed, never logged plainly),
+and what the response held (status, items, bytes). Pure functions over bytes and URLs."""
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from scopes.discovery import classify
+
+#: Non-discovery endpoints the product calls (OAuth, ID-token keys).
+_AUTH_PATHS = {
+    "/token": "oauth2.token", "/oauth2/v4/token": "oauth2.token", "/o/oauth2/token": "oauth2.token",
+    "/revoke": "oauth2.revoke", "/o/oauth2/revoke": "oauth2.revoke",
+    "/tokeninfo": "oauth2.tokeninfo", "/oauth2/v3/tokeninfo": "oauth2.tokeninfo", "/oauth2/v1/tokeninfo": "oauth2.tokeninfo",
+    "/oauth2/v1/certs": "oauth2.certs", "/oauth2/v3/certs": "oauth2.certs",
+    "/oauth2/v3/userinfo": "oauth2.userinfo", "/oauth2/v2/userinfo": "oauth2.userinfo",
+}
+#: Query parameters that may carry a data subject's identifiers: sealed under the case key.
+SUBJECT_PARAMS = ("q", "query")
+
+
+@dataclass
+class Call:
+    api_method: str
+    http_method: str
+    path_template: str
+    params: dict[str, str] = field(default_factory=dict)  # non-subject query params worth recording
+    sealed: dict[str, str] = field(default_factory=dict)
+    content_id: str | None = None
+
+
+def classify_request(http_method: str, url: str) -> Call:
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    sealed = {k: query.pop(k) for k in SUBJECT_PARAMS if k in query}
+    if parts.path in _AUTH_PATHS:
+        return Call(_AUTH_PATHS[parts.path], http_method, parts.path, {}, {})
+    if parts.path.startswith("/batch"):
+        return Call("batch", http_method, parts.path, {}, {})
+    info = classify(http_method, parts.path)
+    if info is None:
+        return Call("unknown", http_method, parts.path, {}, sealed)
+    keep = {k: v for k, v in query.items() if k in ("format", "alt", "mimeType", "uploadType", "valueInputOption", "fields")}
+    return Call(info.id, http_method, info.path, keep, sealed)
+
+
+def batch_parts(content_type: str, body: bytes) -> list[Call]:
+    """The calls inside a multipart/mixed batch request body, in order."""
+    msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+    )
+    calls = []
+    for part in msg.get_payload() if msg.is_multipart() else []:
+        payload = part.get_payload(decode=False)
+        if isinstance(payload, list):
+            payload = payload[0].as_string()
+        line = payload.lstrip().split("\n", 1)[0].strip()
+        method, target = (line.split(" ") + ["", ""])[:2]
+        call = classify_request(method.upper(), "http://x" + target)
+        call.content_id = (part.get("Content-ID") or "").strip("<>") or None
+        calls.append(call)
+    return calls
+
+
+def batch_statuses(content_type: str, body: bytes) -> list[tuple[int | None, bytes]]:
+    """(status, body) of each part of a multipart/mixed batch response, in order."""
+    msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+    )
+    out: list[tuple[int | None, bytes]] = []
+    for part in msg.get_payload() if msg.is_multipart() else []:
+        payload = part.get_payload(decode=False)
+        if isinstance(payload, list):
+            payload = payload[0].as_string()
+        raw = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else payload
+        status_line, _, rest = raw.partition(b"\n")
+        try:
+            status = int(status_line.split(b" ")[1])
+        except (IndexError, ValueError):
+            status = None
+        _, _, content = rest.replace(b"\r\n", b"\n").partition(b"\n\n")
+        out.append((status, content))
+    return out
+
+
+_LIST_KEYS = ("messages", "threads", "files", "labels", "users", "drives", "permissions", "valueRanges", "replies")
+
+
+def item_count(api_method: str, status: int | None, content_type: str, body: bytes) -> int:
+    """How many items of user data a successful response carried (messages, files, rows...)."""
+    if status is None or status >= 300:
+        return 0
+    if "json" not in content_type:
+        return 1 if body else 0
+    if len(body) > 4_000_000:
+        return 1
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return 0
+    if not isinstance(data, dict):
+        return 1
+    for key in _LIST_KEYS:
+        if isinstance(data.get(key), list):
+            items = data[key]
+            if key == "valueRanges":
+                return sum(len(v.get("values", [])) for v in items if isinstance(v, dict))
+            return len(items)
+    if isinstance(data.get("values"), list):
+        return len(data["values"])
+    if api_method.startswith("oauth2."):
+        return 0
+    return 1
