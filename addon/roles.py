@@ -41,3 +41,8 @@ def actor(settings: Settings) -> str:
         return settings.actor.lower()
     raise DsarError("DSAR_ACTOR: set it to your Workspace address (e.g. export DSAR_ACTOR=you@example.org), "
                     "or sign in with 'dsar auth login'")
+
+
+def holders(role: str, settings: Settings) -> set[str]:
+    """The addresses configured for ``role`` ("dpo" or "auditor"), e.g. the tracker header's editors."""
+    return _emails({"dpo": "DSAR_DPO", "auditor": "DSAR_AUDITORS"}[role], settings)

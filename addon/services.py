@@ -2,6 +2,7 @@
 client factory and the case store. Everything that talks to Google gets its clients from here."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -28,12 +29,32 @@ class Services:
 
     @cached_property
     def store(self) -> CaseStore:
+        from audit.pg_store import is_postgres_url
+
+        if is_postgres_url(self.settings.database_url):  # shared by every web and worker instance
+            from .cases.pg_store import PgCaseStore
+
+            return PgCaseStore(self.settings.database_url, self.trail.keys)
         return CaseStore(self.settings.home / "cases.db", self.trail.keys)
 
     @cached_property
+    def pacer(self):
+        """Quota pacing: per process, or shared by all workers through Redis when a broker is set."""
+        url = os.environ.get("DSAR_BROKER_URL") or self.settings.extra.get("broker_url")
+        if url and os.environ.get("DSAR_SHARED_PACING", "1") != "0":
+            from .scale import redis_prefix
+            from .scale.redis_pacer import RedisPacer
+
+            return RedisPacer(url, prefix=redis_prefix() + "pace:")
+        return Pacer()
+
+    @cached_property
     def seam(self) -> Seam:
-        return Seam(trail=self.trail, guard=Guard(), resolve=resolve_operation,
-                    egress=Egress(self.settings.sandbox_url), pacer=Pacer())
+        from .erasure.exemptions import permanent_delete_configured  # the organisation's opt-in
+
+        return Seam(trail=self.trail, guard=Guard(permanent_delete=permanent_delete_configured(self.settings)),
+                    resolve=resolve_operation,
+                    egress=Egress(self.settings.sandbox_url), pacer=self.pacer)
 
     @cached_property
     def clients(self) -> Clients:

@@ -33,9 +33,16 @@ class Call:
     content_id: str | None = None
 
 
-def classify_request(http_method: str, url: str) -> Call:
+def classify_request(http_method: str, url: str, headers=None, body: bytes | str | None = None) -> Call:
+    """``headers``/``body`` matter for googleapiclient's long GETs, sent as POST with
+    ``X-HTTP-Method-Override: GET`` and the query string in the body."""
     parts = urlsplit(url)
     query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    override = (headers or {}).get("X-HTTP-Method-Override") or (headers or {}).get("x-http-method-override")
+    if override and http_method == "POST":
+        http_method = override.upper()
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+        query.update({k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()})
     sealed = {k: query.pop(k) for k in SUBJECT_PARAMS if k in query}
     if parts.path in _AUTH_PATHS:
         return Call(_AUTH_PATHS[parts.path], http_method, parts.path, {}, {})

@@ -24,3 +24,32 @@ class EgressRefused(CallRefused):
 
 class TransportError(AuditError, ConnectionError):
     """The call failed after every retry (network or Google errors); the message says which and how often."""
+
+
+# -- the trail (records, proofs, checkpoints, keys) ------------------------------------------------
+class AuditInputError(AuditError, ValueError):
+    """A record field, a proof file or a command argument is malformed; the message names it."""
+
+
+class ProofError(AuditError, ValueError):
+    """A Merkle inclusion or consistency proof does not verify (or is malformed)."""
+
+
+class CheckpointError(AuditError, ValueError):
+    """A signed checkpoint is malformed or its signature does not verify."""
+
+
+class KeyFileError(AuditError):
+    """A key file in the data folder (master key, signing key) is missing, unreadable or too open."""
+
+
+class CaseKeyError(AuditError, LookupError):
+    """No key exists for the case (it was never opened in this data folder)."""
+
+
+class CaseKeyShredded(CaseKeyError):
+    """The case key was destroyed (crypto-shredding): its ciphertexts can never be read again."""
+
+
+class StoreError(AuditError):
+    """The audit store cannot be opened or read (wrong file, newer schema, locked for too long)."""

@@ -80,7 +80,7 @@ class AuditedAdapter(HTTPAdapter):
     def send(self, request: requests.PreparedRequest, stream: bool = False, timeout=None, verify=True,
              cert=None, proxies=None) -> requests.Response:
         seam = self.seam
-        call = wire.classify_request(request.method or "GET", request.url or "")
+        call = wire.classify_request(request.method or "GET", request.url or "", request.headers, request.body)
         purpose = current() or seam.default_purpose
         if call.api_method.startswith("oauth2."):
             purpose = (purpose or Purpose(actor="system", step=_AUTH_STEP)).with_(step=_AUTH_STEP)

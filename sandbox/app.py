@@ -2,6 +2,7 @@
 OAuth 2.0 and the admin endpoints, plus the request log every served API call lands in."""
 from __future__ import annotations
 
+import io
 import itertools
 import threading
 import time
@@ -23,6 +24,30 @@ from .state import Workspace
 _UNLOGGED = ("/_sandbox/", "/o/oauth2/auth", "/o/oauth2/approve", "/favicon.ico")
 
 
+def _method_override(wsgi_app):
+    """Google honours ``X-HTTP-Method-Override``: googleapiclient sends GETs with long URLs as POSTs carrying
+    the query string in a form-encoded body."""
+
+    def app(environ, start_response):
+        override = environ.get("HTTP_X_HTTP_METHOD_OVERRIDE")
+        if override and environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["REQUEST_METHOD"] = override.upper()
+            if override.upper() == "GET":
+                qs = environ.get("QUERY_STRING", "")
+                extra = body.decode("latin-1")
+                environ["QUERY_STRING"] = f"{qs}&{extra}" if qs and extra else (qs or extra)
+                environ["CONTENT_LENGTH"] = "0"
+                environ["wsgi.input"] = io.BytesIO(b"")
+                environ.pop("CONTENT_TYPE", None)
+            else:
+                environ["wsgi.input"] = io.BytesIO(body)
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 def create_app(
     ws: Workspace,
     *,
@@ -38,6 +63,7 @@ def create_app(
         keys or SigningKeys.generate(ws.domain), fixture,
     )
     app.extensions["sandbox"] = ctx
+    app.wsgi_app = _method_override(app.wsgi_app)
     for bp in (admin.bp, batch.bp, gmail_bp, drive_bp, sheets_bp, oauth_bp, directory.bp):
         app.register_blueprint(bp)
     seq = itertools.count(1)

@@ -9,7 +9,7 @@ import itertools
 import uuid
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from .errors import ApiError
@@ -40,13 +40,21 @@ def _run(method: str, target: str, headers: dict[str, str], body: bytes, batch_i
     )
     environ = builder.get_environ()
     environ["sandbox.batch_id"] = batch_id
-    app_iter, status, resp_headers = run_wsgi_app(current_app.wsgi_app, environ)
+    # Flask reuses the envelope's app context (and so its ``g``) for the parts: give each part a clean slate
+    # for the request log's fields and put the envelope's back afterwards.
+    saved = {k: g.pop(k) for k in list(vars(g)) if k.startswith("sandbox_")}
     try:
-        content = b"".join(app_iter)
+        app_iter, status, resp_headers = run_wsgi_app(current_app.wsgi_app, environ)
+        try:
+            content = b"".join(app_iter)
+        finally:
+            close = getattr(app_iter, "close", None)
+            if close:
+                close()
     finally:
-        close = getattr(app_iter, "close", None)
-        if close:
-            close()
+        for k in [k for k in vars(g) if k.startswith("sandbox_")]:
+            g.pop(k)
+        vars(g).update(saved)
     return status, list(resp_headers.items()), content
 
 

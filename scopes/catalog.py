@@ -35,7 +35,15 @@ AUTH_ENDPOINTS: dict[str, tuple[str, ...]] = {
     "oauth2.userinfo": (OPENID, USERINFO_EMAIL, "https://www.googleapis.com/auth/userinfo.profile", "email", "profile"),
 }
 
-_LU = " Used only for this request's user-facing DSAR workflow; never sold, used for ads or model training, or transferred."
+#: Appended to every justification: the Limited Use commitments (research/addon.md §6) in one sentence.
+LIMITED_USE = (" Used only for this request's user-facing DSAR workflow; never sold, used for ads or model training,"
+               " or transferred.")
+#: The disclosure Google expects in the app and its privacy policy.
+LIMITED_USE_DISCLOSURE = (
+    "DSAR's use and transfer to any other app of information received from Google APIs will adhere to the "
+    "Google API Services User Data Policy (https://developers.google.com/terms/api-services-user-data-policy), "
+    "including the Limited Use requirements."
+)
 
 _G = "gmail.users."
 _SV = "sheets.spreadsheets."
@@ -43,7 +51,7 @@ _SV = "sheets.spreadsheets."
 
 def _op(name: str, api_methods: tuple[str, ...], scopes: tuple[str, ...], step: str, justification: str, *,
         statuses: frozenset[str] = SEARCH_STATUSES, needs_case: bool = True, permanent: bool = False) -> Operation:
-    return Operation(name, api_methods, scopes, justification + _LU, sensitivity_of(scopes),
+    return Operation(name, api_methods, scopes, justification + LIMITED_USE, sensitivity_of(scopes),
                      statuses if needs_case else ANY_STATUS, needs_case, step, permanent)
 
 
@@ -104,9 +112,10 @@ OPERATIONS: tuple[Operation, ...] = (
     _op("gmail.delete_permanently", (_G + "messages.delete", _G + "messages.batchDelete"), (MAIL_FULL,), "erase",
         "Permanently deletes approved messages where the organisation configured permanent erasure; Gmail "
         "accepts only https://mail.google.com/ for this.", statuses=ERASE_STATUSES, permanent=True),
-    _op("drive.trash", ("drive.files.update", "drive.files.get"), (DRIVE,), "erase",
+    _op("drive.trash", ("drive.files.update", "drive.files.get", "drive.files.export"), (DRIVE,), "erase",
         "Moves the approved files to Drive's trash (files.update trashed=true), after confirming each is "
-        "still the approved file.", statuses=ERASE_STATUSES),
+        "still the approved file and recording the SHA-256 of its content (Docs exported) for the erasure "
+        "certificate.", statuses=ERASE_STATUSES),
     _op("drive.delete", ("drive.files.delete",), (DRIVE,), "erase",
         "Permanently deletes approved files where the organisation configured permanent erasure.",
         statuses=ERASE_STATUSES, permanent=True),

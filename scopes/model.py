@@ -64,9 +64,11 @@ STEPS = ("search", "export", "erase", "track", "admin", "auth", "context")
 #: Case statuses (the case lifecycle is the source; repeated here by reference, not by copy).
 CASE_STATUSES: tuple[str, ...] = STATUSES
 ANY_STATUS = frozenset(STATUSES)
-#: A search confirms matches while the case is being searched or reviewed, while erasure is planned and
-#: approved (re-checking the plan) and after erasure (the verification re-search).
-SEARCH_STATUSES = frozenset({"searching", "review", "erasure_planned", "approved", "erased"})
+#: A search may run from the moment a request is received until it is answered: while the case is
+#: searched or reviewed, while erasure is planned and approved (re-checking the plan) and after erasure
+#: (the verification re-search). Not once answered, verified or ended.
+SEARCH_STATUSES = frozenset({"received", "identity_check", "searching", "review", "erasure_planned", "approved",
+                             "erased"})
 #: Building the subject's package happens in review; "responded" allows re-issuing a corrected package.
 EXPORT_STATUSES = frozenset({"review", "responded"})
 #: Destructive calls only after the DPO's approval (and while a started erasure finishes).

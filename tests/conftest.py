@@ -33,3 +33,44 @@ def sandbox_factory():
     yield start
     for s in started:
         s.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_fixture(tmp_path_factory) -> Path:
+    """The demo company's fixture, written once per test session (0.3 s); ground truth in expected.json."""
+    from sandbox.democompany import write_fixture
+
+    root = tmp_path_factory.mktemp("demo") / "fixture"
+    write_fixture(root)
+    return root
+
+
+@pytest.fixture
+def product(tmp_path, monkeypatch):
+    """``product(sandbox)`` -> Services wired to that sandbox with a fresh data folder; env set for CLI runs."""
+    import json as _json
+
+    from addon.config import Settings
+    from addon.services import open_services
+
+    def make(server: SandboxServer, actor: str | None = None, fixture: Path | None = None, **extra):
+        users = list(server.ws.users.values())
+        admin = next((u.email for u in users if u.admin), users[0].email if users else None)
+        dpo = next((u.email for u in users if u.email.startswith("dpo@")), admin)
+        actor = actor or dpo
+        home = tmp_path / "home"
+        for k, v in {"DSAR_HOME": str(home), "DSAR_SANDBOX_URL": server.url, "DSAR_ACTOR": actor,
+                     "DSAR_DPO": dpo or "", "DSAR_ADMIN": admin or ""}.items():
+            monkeypatch.setenv(k, v)
+        settings = Settings(home=home, sandbox_url=server.url, actor=actor, domain=server.ws.domain, admin=admin,
+                            extra={"dpo": dpo, "region": "ENG", **extra})
+        return open_services(settings)
+
+    return make
+
+
+def expected_subject(fixture: Path, key: str) -> dict:
+    import json as _json
+
+    data = _json.loads((fixture / "expected.json").read_text(encoding="utf-8"))
+    return next(s for s in data["subjects"] if s["key"] == key)

@@ -52,8 +52,7 @@ class CaseStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.keys = keys
         self._local = threading.local()
-        with self._tx() as db:
-            db.executescript(_SCHEMA)
+        self._db().executescript(_SCHEMA)  # executescript commits on its own: no surrounding BEGIN
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)

@@ -8,12 +8,21 @@ import click
 from google.auth.exceptions import RefreshError
 
 from ..errors import DsarError
+from .audit_cmd import audit
 from .auth_cmd import auth, keys
 from .case_cmd import case
+from .clock_cmd import extend, pause, resume, status
 from .config_cmd import config
+from .db_cmd import db
 from .demo_cmd import demo
+from .erase_cmd import erase
+from .export_cmd import export
 from .sandbox_cmd import sandbox
+from .scopes_cmd import scopes
 from .search_cmd import search
+from .serve_cmd import serve
+from .tracker_cmd import tracker
+from .worker_cmd import beat, worker
 
 
 class _Group(click.Group):
@@ -47,3 +56,16 @@ main.add_command(demo)
 main.add_command(auth)
 main.add_command(keys)
 main.add_command(config)
+main.add_command(scopes)
+main.add_command(tracker)
+main.add_command(export)
+case.add_command(extend)
+case.add_command(pause)
+case.add_command(resume)
+case.add_command(status)
+main.add_command(audit)
+main.add_command(serve)
+main.add_command(db)
+main.add_command(worker)
+main.add_command(beat)
+main.add_command(erase)

@@ -41,7 +41,8 @@ def search_with_progress(services, ref: str, actor: str, quiet: bool = False, **
 @click.argument("ref")
 @click.option("--json", "as_json", is_flag=True, help="Print {'ref', 'items'} as JSON.")
 @click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True, help="Accounts searched at once.")
-def search(ref: str, as_json: bool, workers: int) -> None:
+@click.option("--queue", is_flag=True, help="Fan out to 'dsar worker' processes (Celery on Redis) and follow progress.")
+def search(ref: str, as_json: bool, workers: int, queue: bool) -> None:
     """Search every mailbox, Drive and spreadsheet in scope for the case's subject.
 
     Resumable: if interrupted, run the same command again and it continues where it stopped."""
@@ -50,7 +51,12 @@ def search(ref: str, as_json: bool, workers: int) -> None:
 
     services = open_services()
     ref = ref.strip().upper()
-    items = search_with_progress(services, ref, actor(services.settings), quiet=as_json, workers=workers)
+    if queue:
+        from .worker_cmd import queued_search
+
+        items = queued_search(services, ref, actor(services.settings), quiet=as_json)
+    else:
+        items = search_with_progress(services, ref, actor(services.settings), quiet=as_json, workers=workers)
     if as_json:
         emit_json({"ref": ref, "items": items})
         return

@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from googleapiclient.errors import HttpError
+
 from audit.context import Purpose, acting
 from scopes import registry
 
@@ -44,6 +46,17 @@ class Progress:
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("units_total", "units_done", "candidates", "fetched", "items", "started")}
+
+
+def describe_failure(e: Exception) -> str:
+    """A failure in words that carry no subject data (an HttpError's URL holds the query)."""
+    if isinstance(e, HttpError):
+        try:
+            reason = e._get_reason()  # Google's message, not the URL
+        except Exception:
+            reason = ""
+        return f"HTTP {e.resp.status} {reason[:120]}".strip()
+    return f"{type(e).__name__}: {str(e)[:200]}"
 
 
 @dataclass
@@ -105,7 +118,7 @@ class SearchJob:
                 try:
                     fut.result()
                 except Exception as e:  # reported together; the job stays resumable
-                    failures.append(f"{key}: {e}")
+                    failures.append(f"{key}: {describe_failure(e)}")
                     continue
                 with lock:
                     state["units"][key]["finished"] = True

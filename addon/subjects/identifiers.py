@@ -64,7 +64,8 @@ def normalise_email(value: str) -> str:
         raise InputError("--email", "the email address must not be empty")
     raw = value.strip()
     try:
-        return validate_email(raw, check_deliverability=False).normalized
+        # test_environment admits the reserved .test TLD (the sandbox's domains); nothing else is loosened.
+        return validate_email(raw, check_deliverability=False, test_environment=True).normalized
     except EmailNotValidError as e:
         raise InputError("--email", f"{raw!r} is not a valid email address: {e}") from e
 

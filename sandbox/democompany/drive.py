@@ -103,8 +103,10 @@ class DrivePlanter:
                    t(2025, 6, 6, 10, 40), "same first name only: Jane Smith", "Jane Smith")
         self.decoy(j, AISHA.email, "Operations/Call transcripts/Transcript 2025-06-06 1102.txt",
                    transcript("Hargreaves Plumbing & Heating", "Daniel", [
-                       "Peter Doe here, customer number CUST-004513.", f"Call me on {written(j.decoy_phones[0], 'national')}."]),
-                   t(2025, 6, 6, 11, 10), "surname only (Peter Doe), customer number and phone one digit off", "Peter Doe")
+                       f"Peter Doe here, customer number {j.decoy_identifiers[0]}.",
+                       f"Call me on {written(j.decoy_phones[0], 'national')}."]),
+                   t(2025, 6, 6, 11, 10), "surname only (Peter Doe), customer number and phone one digit off",
+                   "Peter Doe")
         # Zoë Ashworth-Brown
         self.hit(z, DPO.email, "Data protection/Letters/Letter to Z Ashworth-Brown.html",
                  letter("Ms Zo&euml; Ashworth-Brown", "Dear Ms Ashworth-Brown",
@@ -130,7 +132,8 @@ class DrivePlanter:
                  "customer number and phone only", si.identifiers[0])
         self.hit(si, AISHA.email, "Operations/Call transcripts/Transcript 2025-01-28 1130.txt",
                  transcript("Pennine Lettings", "Daniel", [
-                     "The boiler in flat 3 is broken again.", f"You can call me back on {written(si.phones[0], 'national')}."]),
+                     "The boiler in flat 3 is broken again.",
+                     f"You can call me back on {written(si.phones[0], 'national')}."]),
                  t(2025, 1, 28, 11, 40), "call transcript, landline only", written(si.phones[0], "national"))
         self.decoy(si, AISHA.email, "Operations/Call transcripts/Transcript 2025-03-07 0903.txt",
                    transcript("Pennine Lettings", "Ellie", ["It's Declan O'Connor, I need a locksmith."]),

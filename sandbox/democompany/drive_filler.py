@@ -32,7 +32,8 @@ def _md(title: str, rng: random.Random) -> str:
                         "Tell the caller when to expect a reply.", "Escalate to the duty manager if unsure.",
                         "Never give out a client's personal number.", "Note the time and your initials.",
                         "Read back the phone number.", "Send the message within five minutes."), 4)
-    return f"# {title}\n\nLast reviewed: {_when(rng):%d/%m/%Y}\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1)) + "\n"
+    body = "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
+    return f"# {title}\n\nLast reviewed: {_when(rng):%d/%m/%Y}\n\n{body}\n"
 
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -67,30 +68,37 @@ class FillerDrive:
         for _ in range(round(8 * scale)):
             name, when = full_name(r), _when(r)
             self._add(DPO.email, f"Data protection/Letters/Letter to {name} {when:%Y-%m-%d}.html",
-                      letter(name, f"Dear {name.split()[0]}", "Thank you for your enquiry; we have passed it to our client."), when)
+                      letter(name, f"Dear {name.split()[0]}",
+                             "Thank you for your enquiry; we have passed it to our client."), when)
         for month in range(1, 16):
             when = dt.datetime(2025 + (month - 1) // 12, (month - 1) % 12 + 1, 28, 17, 0)
             self._add(TOM.email, f"Board/Minutes {when:%Y-%m}.md",
-                      f"# Board minutes {when:%B %Y}\n\nPresent: Tom Reeves, Aisha Khan\n\n- Revenue \u00a3{r.randrange(38, 61)}k\n"
-                      f"- Calls handled: {r.randrange(9000, 15000)}\n- Hiring: {r.choice(('none', 'one part-timer', 'two call handlers'))}\n", when)
+                      f"# Board minutes {when:%B %Y}\n\nPresent: Tom Reeves, Aisha Khan\n\n"
+                      f"- Revenue \u00a3{r.randrange(38, 61)}k\n- Calls handled: {r.randrange(9000, 15000)}\n"
+                      f"- Hiring: {r.choice(('none', 'one part-timer', 'two call handlers'))}\n", when)
         for title in PROCEDURES:
             self._add(AISHA.email, f"Operations/Procedures/{title}.md", _md(title, r), _when(r))
         for title in POLICIES:
             ext = ".html" if title == "Retention schedule" else ".md"
-            text = _md(title, r) if ext == ".md" else f"<html><body><h1>{title}</h1><p>Call recordings: 90 days.</p></body></html>\n"
+            text = (_md(title, r) if ext == ".md"
+                    else f"<html><body><h1>{title}</h1><p>Call recordings: 90 days.</p></body></html>\n")
             self._add(DPO.email, f"Policies/{title}{ext}", text, _when(r))
         for title in RUNBOOKS:
             self._add(IT.email, f"IT/Runbooks/{title}.md", _md(title, r), _when(r))
         for title in TRAINING:
             self._add(DANIEL.email, f"Training/{title}.md", _md(title, r), _when(r))
         for title in TEMPLATES:
-            self._add(ELLIE.email, f"Templates/{title}.html", letter("{{customer_name}}", "Dear {{first_name}}", title + "."), _when(r))
+            self._add(ELLIE.email, f"Templates/{title}.html",
+                      letter("{{customer_name}}", "Dear {{first_name}}", title + "."), _when(r))
         for month in (7, 8, 9):
             lines = [f"2025-{month:02d}-{d:02d}T{r.randrange(24):02d}:{r.randrange(60):02d}:00Z INFO inbound "
-                     f"CLI=44{self.numbers.mobile().replace(' ', '')[1:]} DDI=01134960000 result=ANSWERED" for d in range(1, 29)]
-            self._add(IT.email, f"IT/Logs/phone-system-2025-{month:02d}.log", "\n".join(lines) + "\n", dt.datetime(2025, month, 28, 23))
+                     f"CLI=44{self.numbers.mobile().replace(' ', '')[1:]} DDI=01134960000 result=ANSWERED"
+                     for d in range(1, 29)]
+            self._add(IT.email, f"IT/Logs/phone-system-2025-{month:02d}.log", "\n".join(lines) + "\n",
+                      dt.datetime(2025, month, 28, 23))
         for month in (3, 6, 9):
-            self._add(IT.email, f"IT/Backups/router-config-2025-{month:02d}.bin", r.randbytes(2048), dt.datetime(2025, month, 1, 2))
+            self._add(IT.email, f"IT/Backups/router-config-2025-{month:02d}.bin", r.randbytes(2048),
+                      dt.datetime(2025, month, 1, 2))
         self._shared()
         return self.files
 
@@ -98,8 +106,8 @@ class FillerDrive:
         r = self.rng
         owner, when, caller, client = r.choice((ELLIE, DANIEL)), _when(r), full_name(r), r.choice(CLIENTS)
         folder = f"Call notes/{when:%Y}" if owner is ELLIE else "Call notes"
-        text = (f"Call notes \u2013 {when:%d %B %Y}\nCaller: {caller}\nClient: {client.firm}\nTel: {self.numbers.phone()}\n"
-                f"{caller.split()[0]} {r.choice(REASONS)}.\n")
+        text = (f"Call notes \u2013 {when:%d %B %Y}\nCaller: {caller}\nClient: {client.firm}\n"
+                f"Tel: {self.numbers.phone()}\n{caller.split()[0]} {r.choice(REASONS)}.\n")
         self._add(owner.email, f"{folder}/{caller} - {when:%Y-%m-%d}.txt", text, when)
 
     def transcript(self) -> None:
@@ -112,7 +120,9 @@ class FillerDrive:
 
     def _shared(self) -> None:
         when = dt.datetime(2025, 1, 6, 9, 0)
-        self._add(SHARED_DRIVE, "Staff handbook.md", "# Staff handbook\n\nWelcome to Northwind. Shifts run 7am-10pm.\n", when, True)
-        self._add(SHARED_DRIVE, "Holiday policy.md", "# Holiday policy\n\n25 days plus bank holidays; book via Aisha.\n", when, True)
+        self._add(SHARED_DRIVE, "Staff handbook.md", "# Staff handbook\n\nWelcome to Northwind. Shifts run 7am-10pm.\n",
+                  when, True)
+        self._add(SHARED_DRIVE, "Holiday policy.md", "# Holiday policy\n\n25 days plus bank holidays; ask Aisha.\n",
+                  when, True)
         self._add(SHARED_DRIVE, "Brand/logo.png", png(32, 32, (20, 70, 140)), when, True)
         self._add(SHARED_DRIVE, "Brand/Letterhead.html", letter("{{address}}", "Dear {{name}}", "{{body}}"), when, True)

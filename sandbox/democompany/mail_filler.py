@@ -127,14 +127,15 @@ class FillerMail:
                   "", f"{COMPANY} \u2013 {COMPANY_PHONE}"]
         text = "\n".join(lines) + "\n"
         cc = (AISHA,) if me is not AISHA and r.random() < 0.15 else ()
-        return [self.room.send(when=when, sender=me, to=(client.contact,), cc=cc,
-                               subject=f"Call message: {caller} ({when:%d/%m %H:%M})", body=self._body(text, "Call message"))]
+        return [self.room.send(when=when, sender=me, to=(client.contact,), cc=cc, body=self._body(text, "Call message"),
+                               subject=f"Call message: {caller} ({when:%d/%m %H:%M})")]
 
     def client_thread(self) -> list[Mail]:
         r, client = self.rng, self.rng.choice(CLIENTS)
         subj, tmpl = r.choice(CLIENT_ASKS)
         staff = r.choice((AISHA, AISHA, DANIEL, ELLIE, TOM))
-        first = self.room.send(when=self.when(), sender=client.contact, to=(staff,), subject=f"{subj} \u2013 {client.firm}",
+        first = self.room.send(when=self.when(), sender=client.contact, to=(staff,),
+                               subject=f"{subj} \u2013 {client.firm}",
                                cc=(TOM,) if staff is not TOM and r.random() < 0.2 else (),
                                body=self._body(self._fmt(tmpl, client.contact, staff, client.firm), subj))
         out = [first]
@@ -173,8 +174,10 @@ class FillerMail:
             subj = f"Daily call report {when:%d/%m/%Y}"
         else:
             subj = f"Your {when:%B %Y} statement is ready"
-            text = f"Hello,\n\nYour statement for {when:%B %Y} is ready to view. Amount due: \u00a3{r.randrange(20, 900)}.00\n"
-            body = mime.alternative(text, mime.html_page([html.escape(text).replace("\n", "<br>")]), self.room.boundary())
+            text = (f"Hello,\n\nYour statement for {when:%B %Y} is ready to view. "
+                    f"Amount due: \u00a3{r.randrange(20, 900)}.00\n")
+            page = mime.html_page([html.escape(text).replace("\n", "<br>")])
+            body = mime.alternative(text, page, self.room.boundary())
         return [self.room.send(when=when, sender=sender, to=(to,), subject=subj, body=body)]
 
     def promotion(self) -> list[Mail]:

@@ -123,7 +123,8 @@ class MailPlanter:
         # decoys
         self.decoy(s, "email one character different (jane.doe2@) from a different person, Jane Doherty",
                    s.decoy_emails[0],
-                   self.send(t(2025, 6, 4, 12, 0), Person("Jane Doherty", s.decoy_emails[0]), ELLIE, "Booking reference",
+                   self.send(t(2025, 6, 4, 12, 0), Person("Jane Doherty", s.decoy_emails[0]), ELLIE,
+                             "Booking reference",
                              "Hi, this is Jane Doherty \u2013 could you confirm my service booking?\n"))
         self.decoy(s, "same first name only: Jane Smith", "Jane Smith",
                    self.call_message(DANIEL, 0, t(2025, 6, 6, 10, 31), "Jane Smith", self.numbers.mobile()))
@@ -176,7 +177,8 @@ class MailPlanter:
         self.decoy(s, "a different person, Zo\u00eb Ashworth; landline one digit off; customer number one digit off",
                    "Zo\u00eb Ashworth",
                    self.call_message(ELLIE, 1, t(2025, 4, 15, 9, 41), "Zo\u00eb Ashworth",
-                                     written(s.decoy_phones[0], "national"), f"Customer no: {s.decoy_identifiers[0]}\n"))
+                                     written(s.decoy_phones[0], "national"),
+                                     f"Customer no: {s.decoy_identifiers[0]}\n"))
         self.decoy(s, "same surname only: Liam Ashworth-Brown", "Liam Ashworth-Brown",
                    self.send(t(2025, 5, 2, 10, 0), DALES.contact, DANIEL, "Collection",
                              "Liam Ashworth-Brown will collect the dog today.\n\nFiona\n"))
@@ -223,7 +225,8 @@ class MailPlanter:
         self.decoy(s, "same surname only (Declan O'Connor); landline one digit off; customer number one digit off",
                    "Declan O'Connor",
                    self.call_message(ELLIE, 3, t(2025, 3, 7, 9, 3), "Declan O'Connor",
-                                     written(s.decoy_phones[0], "national"), f"Customer no: {s.decoy_identifiers[0]}\n"))
+                                     written(s.decoy_phones[0], "national"),
+                                     f"Customer no: {s.decoy_identifiers[0]}\n"))
         self.decoy(s, "same first name only: Siobh\u00e1n Kelly", "Siobh\u00e1n Kelly",
                    self.call_message(DANIEL, 3, t(2025, 3, 7, 15, 30), "Siobh\u00e1n Kelly", self.numbers.mobile()))
         self.decoy(s, "same local part, different domain (siobhan.oconnor@example.com)", s.decoy_emails[0],

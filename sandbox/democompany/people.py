@@ -147,5 +147,5 @@ def full_name(rng: random.Random) -> str:
 def customer_email(name: str, rng: random.Random) -> str:
     first, last = name.lower().split()[0], name.lower().split()[-1]
     style = rng.randrange(3)
-    local = f"{first}.{last}" if style == 0 else f"{first[0]}{last}{rng.randrange(10, 99)}" if style == 1 else f"{first}{last[0]}"
+    local = (f"{first}.{last}", f"{first[0]}{last}{rng.randrange(10, 99)}", f"{first}{last[0]}")[style]
     return f"{local}@{rng.choice(('example.com', 'example.net', 'example.org'))}"

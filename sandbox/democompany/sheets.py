@@ -132,57 +132,62 @@ class Spreadsheets:
                 to_file(self.billing(), bom=True), to_file(self.call_volumes())]
 
     # --- customers ---------------------------------------------------------------------------------------
-    def _customer(self, first: str, last: str, email: str = "", phone: str = "", cust: str = "", client: int = -1) -> Row:
+    def _customer(self, first: str, last: str, email: str = "", phone: str = "", cust: str = "",
+                  client: int = -1) -> Row:
         r = self.rng
         title = r.choice(("Mr", "Mrs", "Ms", "Miss", "Dr", ""))
+        firm = CLIENTS[client].firm if client >= 0 else r.choice(CLIENTS).firm
         return [cust or self.numbers.customer(), title, first, last, email, phone or self.numbers.phone(),
-                r.choice(POSTCODES), CLIENTS[client].firm if client >= 0 else r.choice(CLIENTS).firm, self._day(dt.date(2019, 1, 1), 2200)]
+                r.choice(POSTCODES), firm, self._day(dt.date(2019, 1, 1), 2200)]
 
     def customer_list(self) -> Sheet:
-        r, j, z, si, b, p = self.rng, JANE, ZOE, SIOBHAN, BOBBY, PRIYA
-        header = ["Customer no", "Title", "First name", "Last name", "Email", "Phone", "Postcode", "Client", "Customer since"]
-        sheet = Sheet(AISHA.email, "Operations/Customers (A-Z)/Customer list.xlsx", [Tab("Active", header), Tab("Closed", header)],
-                      dt.datetime(2026, 3, 2, 17, 0))
+        r, c, j, z, si, b, p = self.rng, self._customer, JANE, ZOE, SIOBHAN, BOBBY, PRIYA
+        header = ["Customer no", "Title", "First name", "Last name", "Email", "Phone", "Postcode", "Client",
+                  "Customer since"]
+        sheet = Sheet(AISHA.email, "Operations/Customers (A-Z)/Customer list.xlsx",
+                      [Tab("Active", header), Tab("Closed", header)], dt.datetime(2026, 3, 2, 17, 0))
 
         def filler(n: int) -> list[Row]:
-            out = []
-            for _ in range(n):
-                name = full_name(r)
-                out.append(self._customer(*name.split(), email=customer_email(name, r)))
-            return out
+            names = [full_name(r) for _ in range(n)]
+            return [c(*name.split(), email=customer_email(name, r)) for name in names]
+
+        def off(s: Subject) -> dict[str, str]:
+            return {"cust": s.decoy_identifiers[0], "phone": written(s.decoy_phones[0], "national")}
 
         active = [
-            Plant(self._customer("Jane", "Doe", j.emails[0], written(j.phones[0], "national"), j.identifiers[0], 0), j,
+            Plant(c("Jane", "Doe", j.emails[0], written(j.phones[0], "national"), j.identifiers[0], 0), j,
                   "customer record: split name, email, phone, customer number", "Jane | Doe"),
-            Plant(self._customer("Zoë", "Ashworth-Brown", z.emails[0], written(z.phones[0], "intl"), z.identifiers[0], 1), z,
-                  "customer record: split name with diacritic, landline +44 20 7946 0321", "Zoë | Ashworth-Brown"),
-            Plant(self._customer("Robert", "Tables", b.emails[0], written(b.phones[0], "compact"), b.identifiers[0], 4), b,
-                  "customer record: name without the nickname (matches by email, phone, customer number)", b.identifiers[0]),
-            Plant(self._customer("Jane", "Smith"), j, "", "Jane | Smith", decoy="same first name only: Jane Smith"),
-            Plant(self._customer("Peter", "Doe", "peter.doe@example.net", cust=j.decoy_identifiers[0]), j, "", "Peter | Doe",
+            Plant(c("Zo\u00eb", "Ashworth-Brown", z.emails[0], written(z.phones[0], "intl"), z.identifiers[0], 1), z,
+                  "customer record: split name with diacritic, landline +44 20 7946 0321", "Zo\u00eb | Ashworth-Brown"),
+            Plant(c("Robert", "Tables", b.emails[0], written(b.phones[0], "compact"), b.identifiers[0], 4), b,
+                  "customer record: name without the nickname (matches by email, phone, customer number)",
+                  b.identifiers[0]),
+            Plant(c("Jane", "Smith"), j, "", "Jane | Smith", decoy="same first name only: Jane Smith"),
+            Plant(c("Peter", "Doe", "peter.doe@example.net", cust=j.decoy_identifiers[0]), j, "", "Peter | Doe",
                   decoy="same surname only (Peter Doe); customer number one digit off"),
-            Plant(self._customer("Jane", "Doe-Smith", "jds@example.org"), j, "", "Jane | Doe-Smith",
+            Plant(c("Jane", "Doe-Smith", "jds@example.org"), j, "", "Jane | Doe-Smith",
                   decoy="a longer double-barrelled surname (Doe-Smith)"),
-            Plant(self._customer("Jane", "Doherty", j.decoy_emails[0]), j, "", j.decoy_emails[0],
+            Plant(c("Jane", "Doherty", j.decoy_emails[0]), j, "", j.decoy_emails[0],
                   decoy="email one character different (jane.doe2@)"),
-            Plant(self._customer("Zoë", "Ashworth", cust=z.decoy_identifiers[0], phone=written(z.decoy_phones[0], "national")),
-                  z, "", "Zoë | Ashworth", decoy="different surname (Ashworth); customer number and phone one digit off"),
-            Plant(self._customer("Liam", "Ashworth-Brown"), z, "", "Liam | Ashworth-Brown", decoy="same surname only"),
-            Plant(self._customer("Robert", "Fields", cust=b.decoy_identifiers[0], phone=written(b.decoy_phones[0], "national")),
-                  b, "", "Robert | Fields", decoy="same first name only; customer number and phone one digit off"),
-            Plant(self._customer("Anil", "Patel"), p, "", "Anil | Patel", decoy="same surname only"),
-            Plant(self._customer("Priya", "Patil", phone=written(p.decoy_phones[0], "national")), p, "", "Priya | Patil",
+            Plant(c("Zo\u00eb", "Ashworth", **off(z)), z, "", "Zo\u00eb | Ashworth",
+                  decoy="different surname (Ashworth); customer number and phone one digit off"),
+            Plant(c("Liam", "Ashworth-Brown"), z, "", "Liam | Ashworth-Brown", decoy="same surname only"),
+            Plant(c("Robert", "Fields", **off(b)), b, "", "Robert | Fields",
+                  decoy="same first name only; customer number and phone one digit off"),
+            Plant(c("Anil", "Patel"), p, "", "Anil | Patel", decoy="same surname only"),
+            Plant(c("Priya", "Patil", phone=written(p.decoy_phones[0], "national")), p, "", "Priya | Patil",
                   decoy="surname one letter different; phone one digit off"),
         ]
         place(r, self.ledger, sheet, sheet.tabs[0], filler(110), active)
         closed = [
-            Plant(self._customer("Jane", "Doe", "", "", self.numbers.customer(), 0), j,
-                  "an old closed account: the name split over First name / Last name is the only identifier", "Jane | Doe"),
-            Plant(self._customer("Siobhán", "O'Connor", si.emails[0], written(si.phones[0], "national"), si.identifiers[0], 3), si,
-                  "closed customer record: split name with apostrophe and accent", "Siobhán | O'Connor"),
-            Plant(self._customer("Declan", "O'Connor", cust=si.decoy_identifiers[0], phone=written(si.decoy_phones[0], "national")),
-                  si, "", "Declan | O'Connor", decoy="same surname only; customer number and landline one digit off"),
-            Plant(self._customer("Siobhán", "Kelly", si.decoy_emails[0]), si, "", "Siobhán | Kelly",
+            Plant(c("Jane", "Doe", "", "", self.numbers.customer(), 0), j,
+                  "an old closed account: the name split over First name / Last name is the only identifier",
+                  "Jane | Doe"),
+            Plant(c("Siobh\u00e1n", "O'Connor", si.emails[0], written(si.phones[0], "national"), si.identifiers[0], 3),
+                  si, "closed customer record: split name with apostrophe and accent", "Siobh\u00e1n | O'Connor"),
+            Plant(c("Declan", "O'Connor", **off(si)), si, "", "Declan | O'Connor",
+                  decoy="same surname only; customer number and landline one digit off"),
+            Plant(c("Siobh\u00e1n", "Kelly", si.decoy_emails[0]), si, "", "Siobh\u00e1n | Kelly",
                   decoy="same first name only, and the subject's local part at another domain"),
         ]
         place(r, self.ledger, sheet, sheet.tabs[1], filler(30), closed)
@@ -199,9 +204,13 @@ class Spreadsheets:
                     CLIENTS[client].firm if client >= 0 else r.choice(CLIENTS).firm, caller, phone, reason,
                     r.choice(handlers), r.choice(("Y", "Y", "Y", "N"))]
 
-        filler = [row(full_name(r) if r.random() < 0.8 else f"{r.choice(('Mr', 'Mrs', 'Ms'))} {full_name(r).split()[1]}",
-                      self.numbers.phone(), reason=r.choice(("callback", "quote", "complaint", "booking", "cancel")))
-                  for _ in range(220)]
+        def caller() -> str:
+            name = full_name(r)
+            return name if r.random() < 0.8 else f"{r.choice(('Mr', 'Mrs', 'Ms'))} {name.split()[1]}"
+
+        reasons = ("callback", "quote", "complaint", "booking", "cancel")
+        filler = [row(caller(), self.numbers.phone(), reason=r.choice(reasons)) for _ in range(220)]
+        j_off, z_off = written(j.decoy_phones[0], "national"), written(z.decoy_phones[0], "national")
         plants = [
             Plant(row("Doe, Jane", written(j.phones[0], "digits"), 0, "boiler callback"), j,
                   "callback entry: surname first 'Doe, Jane', phone as 447700900123", "Doe, Jane"),
@@ -211,13 +220,13 @@ class Spreadsheets:
                   "callback entry: surname only, but the subject's landline", written(si.phones[0], "national")),
             Plant(row("Bobby", written(b.phones[0], "intl"), 4, "quote"), b,
                   "callback entry: first name only, but the subject's mobile (+44 form)", written(b.phones[0], "intl")),
-            Plant(row("Mr Wright", written(j.decoy_phones[0], "national"), 0), j, "", written(j.decoy_phones[0], "national"),
-                  decoy="phone one digit off"),
-            Plant(row("Ms Ashworth", written(z.decoy_phones[0], "national"), 1), z, "", written(z.decoy_phones[0], "national"),
-                  decoy="different person; landline one digit off"),
+            Plant(row("Mr Wright", j_off, 0), j, "", j_off, decoy="phone one digit off"),
+            Plant(row("Ms Ashworth", z_off, 1), z, "", z_off, decoy="different person; landline one digit off"),
         ]
-        split = [Plant(row("Jane", self.numbers.mobile(), 0), j, "", "Jane", decoy="name split over two rows: first name here"),
-                 Plant(row("Doe", self.numbers.mobile(), 2), j, "", "Doe", decoy="name split over two rows: surname here")]
+        split = [Plant(row("Jane", self.numbers.mobile(), 0), j, "", "Jane",
+                       decoy="name split over two rows: first name here"),
+                 Plant(row("Doe", self.numbers.mobile(), 2), j, "", "Doe",
+                       decoy="name split over two rows: surname here")]
         place(r, self.ledger, sheet, tab, filler, plants, adjacent=split)
         return sheet
 
@@ -230,7 +239,8 @@ class Spreadsheets:
                      "Callback not made", "Booking error")
 
         def row(year: int, cust: str = "", client: int = -1, summary: str = "") -> Row:
-            return [f"C{year % 100}-{r.randrange(1000):03d}", self._day(dt.date(year, 1, 2), 360 if year == 2025 else 85),
+            received = self._day(dt.date(year, 1, 2), 360 if year == 2025 else 85)
+            return [f"C{year % 100}-{r.randrange(1000):03d}", received,
                     cust or self.numbers.customer(), CLIENTS[client].firm if client >= 0 else r.choice(CLIENTS).firm,
                     r.choice(("Service", "Staff", "Billing")), summary or r.choice(summaries),
                     r.choice(("Closed", "Closed", "Open")), r.choice(("Aisha", "Tom"))]
@@ -240,11 +250,14 @@ class Spreadsheets:
                   "complaint: customer number only", j.identifiers[0]),
             Plant(row(2025, si.identifiers[0], 3, "Messages to landlord not passed on"), si,
                   "complaint: customer number only", si.identifiers[0]),
-            Plant(row(2025, j.decoy_identifiers[0], 0), j, "", j.decoy_identifiers[0], decoy="customer number one digit off"),
-            Plant(row(2025, si.decoy_identifiers[0], 3), si, "", si.decoy_identifiers[0], decoy="customer number one digit off"),
+            Plant(row(2025, j.decoy_identifiers[0], 0), j, "", j.decoy_identifiers[0],
+                  decoy="customer number one digit off"),
+            Plant(row(2025, si.decoy_identifiers[0], 3), si, "", si.decoy_identifiers[0],
+                  decoy="customer number one digit off"),
         ])
         place(r, self.ledger, sheet, sheet.tabs[1], [row(2026) for _ in range(12)], [
-            Plant(row(2026, b.identifiers[0], 4, "Quote not honoured"), b, "complaint: customer number only", b.identifiers[0]),
+            Plant(row(2026, b.identifiers[0], 4, "Quote not honoured"), b, "complaint: customer number only",
+                  b.identifiers[0]),
         ])
         return sheet
 
@@ -260,7 +273,8 @@ class Spreadsheets:
             return [r.choice(("E", "L", "E", "L", "OFF", "N")) for _ in range(5)]
 
         for i, tab in enumerate(sheet.tabs):
-            plants = [Plant(["Priya Shah", *shifts()], p, "", "Priya Shah", decoy="same first name only (another employee)")]
+            plants = [Plant(["Priya Shah", *shifts()], p, "", "Priya Shah",
+                            decoy="same first name only (another employee)")]
             if i < 3:
                 row = [p.name, *shifts()] if i < 2 else [p.name, "E", "L", "E", "LEFT", ""]
                 plants.append(Plant(row, p, "rota row: the subject's name in the Staff member column", p.name))
@@ -271,7 +285,8 @@ class Spreadsheets:
         r, p = self.rng, PRIYA
         tab = Tab("Absence tracker", ["Employee no", "First name", "Surname", "From", "To", "Reason", "Days"])
         sheet = Sheet(TOM.email, "HR/Absence tracker.csv", [tab], dt.datetime(2026, 1, 5, 9, 0))
-        people = [(self.numbers.employee(), *s.name.split()) for s in STAFF] + [(self.numbers.employee(), *n.split()) for n in ROTA_ONLY]
+        names = [s.name for s in STAFF] + list(ROTA_ONLY)
+        people = [(self.numbers.employee(), *n.split()) for n in names]
 
         def row(emp: str, first: str, last: str, reason: str = "") -> Row:
             start = self._day(dt.date(2025, 1, 6), 330)
@@ -293,13 +308,15 @@ class Spreadsheets:
         r, si = self.rng, SIOBHAN
         req = Tab("Requests", ["Ref", "Received", "Requester", "Type", "Due", "Closed", "Notes"])
         breaches = Tab("Breaches", ["Date", "What happened", "Records", "Reported to ICO"])
-        sheet = Sheet(DPO.email, "Data protection/Requests register.xlsx", [req, breaches], dt.datetime(2026, 2, 10, 16, 0))
+        sheet = Sheet(DPO.email, "Data protection/Requests register.xlsx", [req, breaches],
+                      dt.datetime(2026, 2, 10, 16, 0))
 
         def row(requester: str, received: dt.date, kind: str = "Access") -> Row:
             return [f"SAR-{received:%y%m}-{r.randrange(10, 99)}", received, requester, kind,
                     received + dt.timedelta(days=30), received + dt.timedelta(days=r.randrange(10, 28)), ""]
 
-        filler = [row(full_name(r), self._day(), r.choice(("Access", "Access", "Erasure", "Rectification"))) for _ in range(6)]
+        kinds = ("Access", "Access", "Erasure", "Rectification")
+        filler = [row(full_name(r), self._day(), r.choice(kinds)) for _ in range(6)]
         place(r, self.ledger, sheet, req, filler, [
             Plant(row(si.name.replace("'", "\u2019"), dt.date(2025, 2, 3)), si,
                   "request register: name with a curly apostrophe (O\u2019Connor)", si.name.replace("'", "\u2019")),

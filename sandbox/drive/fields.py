@@ -69,13 +69,17 @@ def _invalid(text: str) -> ApiError:
     return ApiError(400, f"Invalid field selection {text}", "invalidParameter", location="fields")
 
 
-def apply(obj: Any, mask: Mask | None, *, prune: bool = False) -> Any:
+#: Lists whose trailing empty entries Sheets leaves out once a mask has emptied them.
+TRIMMED = ("rowData", "values")
+
+
+def apply(obj: Any, mask: Mask | None, *, prune: bool = False, key: str = "") -> Any:
     """``obj`` reduced to the fields in ``mask``."""
     if mask is None:
         return obj
     if isinstance(obj, list):
         out = [apply(e, mask, prune=prune) for e in obj]
-        if prune:
+        if prune and key in TRIMMED:
             while out and out[-1] in ({}, []):
                 out.pop()
         return out
@@ -86,7 +90,7 @@ def apply(obj: Any, mask: Mask | None, *, prune: bool = False) -> Any:
     res: dict[str, Any] = {}
     for key, sub in mask.items():
         if key in obj:
-            val = apply(obj[key], sub, prune=prune)
+            val = apply(obj[key], sub, prune=prune, key=key)
             if prune and val == [] and sub is not None:
                 continue
             res[key] = val

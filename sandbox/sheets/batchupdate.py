@@ -62,15 +62,15 @@ def apply(book: Spreadsheet, requests: list[Any], user: str, editor: Callable[..
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-def _sheet(ctx: Context, sheet_id: Any) -> Sheet:
+def target_sheet(ctx: Context, sheet_id: Any) -> Sheet:
     for s in ctx.book.sheets:
         if s.sheet_id == int(sheet_id or 0):
             return s
     raise RequestError(f"No grid with id: {sheet_id}")
 
 
-def _range(ctx: Context, gr: dict[str, Any]) -> tuple[Sheet, int, int, int, int]:
-    sheet = _sheet(ctx, gr.get("sheetId", 0))
+def target_range(ctx: Context, gr: dict[str, Any]) -> tuple[Sheet, int, int, int, int]:
+    sheet = target_sheet(ctx, gr.get("sheetId", 0))
     r0, c0, r1, c1 = grid_bounds(gr, sheet)
     if r0 < 0 or c0 < 0 or r1 < r0 or c1 < c0:
         raise RequestError("Invalid range.")
@@ -92,7 +92,7 @@ def _set_path(target: dict[str, Any], source: dict[str, Any], path: list[str]) -
         target.pop(key, None)
 
 
-def _apply_mask(target: dict[str, Any], source: dict[str, Any], mask_text: str) -> None:
+def apply_mask(target: dict[str, Any], source: dict[str, Any], mask_text: str) -> None:
     """Copy the fields named in an update mask from ``source`` to ``target`` (absent ones are cleared)."""
     if not mask_text:
         raise RequestError("At least one field must be updated, but 'fields' is empty.")
@@ -115,10 +115,30 @@ def _paths(mask: fieldmask.Mask, prefix: list[str] | None = None) -> list[list[s
     return out
 
 
-def _cell_fields(target: dict[str, Any], source: dict[str, Any], mask_text: str) -> dict[str, Any]:
+def cell_fields(target: dict[str, Any], source: dict[str, Any], mask_text: str) -> dict[str, Any]:
     cell = copy.deepcopy(target)
-    _apply_mask(cell, source, mask_text)
+    apply_mask(cell, source, mask_text)
+    if "userEnteredFormat" in cell:
+        cell["userEnteredFormat"] = with_color_styles(cell["userEnteredFormat"])
+    for key in ("note", "hyperlink"):
+        if cell.get(key) == "":
+            del cell[key]  # an empty note is no note
     return cell
+
+
+def with_color_styles(fmt: Any) -> Any:
+    """The API stores every ``xColor`` also as ``xColorStyle: {rgbColor: ...}``."""
+    if isinstance(fmt, list):
+        return [with_color_styles(v) for v in fmt]
+    if not isinstance(fmt, dict):
+        return fmt
+    out = {k: with_color_styles(v) for k, v in fmt.items()}
+    for k, v in list(out.items()):
+        if k.endswith("Color") and isinstance(v, dict):
+            out[k] = {c: x for c, x in v.items() if x}  # zero channels are not written
+            if k + "Style" not in out:
+                out[k + "Style"] = {"rgbColor": dict(out[k])}
+    return out
 
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .batchupdate import Context, RequestError, _cell_fields, _range, _sheet, handles
+from .batchupdate import Context, RequestError, cell_fields, target_range, target_sheet, handles
 from .model import Sheet, grid_bounds, grid_range
 
 
@@ -14,10 +14,10 @@ def _update_cells(ctx: Context, body: dict[str, Any]) -> None:
     rows = body.get("rows") or []
     mask = body.get("fields", "")
     if "range" in body:
-        sheet, r0, c0, r1, c1 = _range(ctx, body["range"])
+        sheet, r0, c0, r1, c1 = target_range(ctx, body["range"])
     else:
         start = body.get("start") or {}
-        sheet = _sheet(ctx, start.get("sheetId", 0))
+        sheet = target_sheet(ctx, start.get("sheetId", 0))
         r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
         r1 = r0 + len(rows)
         c1 = c0 + max((len(r.get("values") or []) for r in rows), default=0)
@@ -29,7 +29,7 @@ def _update_cells(ctx: Context, body: dict[str, Any]) -> None:
         for j, c in enumerate(range(c0, c1)):
             src = values[j] if j < len(values) else {}
             src = _normalise_cell(src)
-            sheet.put(r, c, _cell_fields(sheet.cell(r, c) or {}, src, mask))
+            sheet.put(r, c, cell_fields(sheet.cell(r, c) or {}, src, mask))
     return None
 
 
@@ -43,20 +43,20 @@ def _normalise_cell(src: dict[str, Any]) -> dict[str, Any]:
 
 @handles("repeatCell")
 def _repeat_cell(ctx: Context, body: dict[str, Any]) -> None:
-    sheet, r0, c0, r1, c1 = _range(ctx, body.get("range") or {})
+    sheet, r0, c0, r1, c1 = target_range(ctx, body.get("range") or {})
     src = _normalise_cell(body.get("cell") or {})
     mask = body.get("fields", "")
     if ctx.editor and ("userEnteredValue" in mask or mask == "*"):
         ctx.editor(sheet, r0, c0, r1, c1)
     for r in range(r0, r1):
         for c in range(c0, c1):
-            sheet.put(r, c, _cell_fields(sheet.cell(r, c) or {}, src, mask))
+            sheet.put(r, c, cell_fields(sheet.cell(r, c) or {}, src, mask))
     return None
 
 
 @handles("setDataValidation")
 def _validation(ctx: Context, body: dict[str, Any]) -> None:
-    sheet, r0, c0, r1, c1 = _range(ctx, body.get("range") or {})
+    sheet, r0, c0, r1, c1 = target_range(ctx, body.get("range") or {})
     rule = body.get("rule")
     for r in range(r0, r1):
         for c in range(c0, c1):
@@ -71,7 +71,7 @@ def _validation(ctx: Context, body: dict[str, Any]) -> None:
 
 @handles("mergeCells")
 def _merge(ctx: Context, body: dict[str, Any]) -> None:
-    sheet, r0, c0, r1, c1 = _range(ctx, body.get("range") or {})
+    sheet, r0, c0, r1, c1 = target_range(ctx, body.get("range") or {})
     kind = body.get("mergeType", "MERGE_ALL")
     if kind == "MERGE_ALL":
         blocks = [(r0, c0, r1, c1)]
@@ -84,10 +84,15 @@ def _merge(ctx: Context, body: dict[str, Any]) -> None:
     for b0, bc0, b1, bc1 in blocks:
         if (b1 - b0) * (bc1 - bc0) < 2:
             continue
+        keep = []
         for m in sheet.merges:
             m0, mc0, m1, mc1 = grid_bounds(m, sheet)
+            if b0 <= m0 and m1 <= b1 and bc0 <= mc0 and mc1 <= bc1:
+                continue  # a merge inside the new one is replaced by it
             if m0 < b1 and b0 < m1 and mc0 < bc1 and bc0 < mc1:
-                raise RequestError("You can't merge cells that overlap with an existing merge.")
+                raise RequestError("You can't merge cells that partially overlap with an existing merge.")
+            keep.append(m)
+        sheet.merges = keep
         for r in range(b0, b1):
             for c in range(bc0, bc1):
                 if (r, c) != (b0, bc0) and sheet.cell(r, c):
@@ -100,7 +105,7 @@ def _merge(ctx: Context, body: dict[str, Any]) -> None:
 
 @handles("unmergeCells")
 def _unmerge(ctx: Context, body: dict[str, Any]) -> None:
-    sheet, r0, c0, r1, c1 = _range(ctx, body.get("range") or {})
+    sheet, r0, c0, r1, c1 = target_range(ctx, body.get("range") or {})
     keep = []
     for m in sheet.merges:
         m0, mc0, m1, mc1 = grid_bounds(m, sheet)
@@ -139,17 +144,17 @@ def _paste(ctx: Context, src: tuple[Sheet, int, int, int, int], dest: Sheet, dr:
 
 @handles("copyPaste")
 def _copy_paste(ctx: Context, body: dict[str, Any]) -> None:
-    src = _range(ctx, body.get("source") or {})
-    dest, d0, dc0, d1, dc1 = _range(ctx, body.get("destination") or {})
+    src = target_range(ctx, body.get("source") or {})
+    dest, d0, dc0, d1, dc1 = target_range(ctx, body.get("destination") or {})
     _paste(ctx, src, dest, d0, dc0, d1 - d0, dc1 - dc0, body.get("pasteType", "PASTE_NORMAL"))
     return None
 
 
 @handles("cutPaste")
 def _cut_paste(ctx: Context, body: dict[str, Any]) -> None:
-    src = _range(ctx, body.get("source") or {})
+    src = target_range(ctx, body.get("source") or {})
     dest = body.get("destination") or {}
-    target = _sheet(ctx, dest.get("sheetId", 0))
+    target = target_sheet(ctx, dest.get("sheetId", 0))
     sheet, r0, c0, r1, c1 = src
     saved = [[copy.deepcopy(sheet.cell(r, c) or {}) for c in range(c0, c1)] for r in range(r0, r1)]
     for r in range(r0, r1):

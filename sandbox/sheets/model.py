@@ -59,7 +59,12 @@ def strip_defaults(d: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for k, v in d.items():
         if isinstance(v, dict):
-            v = strip_defaults(v) if k != "rgbColor" else v
+            if k == "rgbColor":
+                out[k] = {c: x for c, x in v.items() if x}  # zero channels are not written
+                continue
+            v = strip_defaults(v)
+            if not v:
+                continue
         if k not in KEEP_ZERO and (v is False or v == 0 and not isinstance(v, bool) or v == "" or v is None):
             continue
         out[k] = v

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import copy
+import secrets
 from typing import Any
 
-from .batchupdate import Context, RequestError, _apply_mask, _range, _sheet, handles
-import secrets
-
-from .model import grid_range, strip_defaults
+from .batchupdate import Context, RequestError, apply_mask, target_range, target_sheet, handles
+from .model import grid_range
 
 
 # --- named and protected ranges, rules, filters -------------------------------------------------------
@@ -22,7 +21,7 @@ def _add_named(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise RequestError("Named range must have a name.")
     if ctx.book.named(nr["name"]):
         raise RequestError(f"Named range with name {nr['name']} already exists.")
-    sheet, r0, c0, r1, c1 = _range(ctx, nr.get("range") or {})
+    sheet, r0, c0, r1, c1 = target_range(ctx, nr.get("range") or {})
     nr["namedRangeId"] = str(nr.get("namedRangeId") or _new_id())
     nr["range"] = grid_range(sheet.sheet_id, r0, c0, r1, c1)
     ctx.book.named_ranges.append({"namedRangeId": nr["namedRangeId"], "name": nr["name"], "range": nr["range"]})
@@ -46,27 +45,26 @@ def _del_named(ctx: Context, body: dict[str, Any]) -> None:
 def _upd_named(ctx: Context, body: dict[str, Any]) -> None:
     src = body.get("namedRange") or {}
     nr = _named_by_id(ctx, src.get("namedRangeId"))
-    _apply_mask(nr, src, body.get("fields", ""))
+    apply_mask(nr, src, body.get("fields", ""))
     nr["namedRangeId"] = str(src.get("namedRangeId"))
     if "range" in nr:
-        sheet, r0, c0, r1, c1 = _range(ctx, nr["range"])
+        sheet, r0, c0, r1, c1 = target_range(ctx, nr["range"])
         nr["range"] = grid_range(sheet.sheet_id, r0, c0, r1, c1)
     return None
 
 
 def _protected_out(pr: dict[str, Any]) -> dict[str, Any]:
-    return strip_defaults({k: v for k, v in pr.items() if k != "editors"}) | (
-        {"editors": pr["editors"]} if "editors" in pr else {})
+    return {k: v for k, v in pr.items() if k == "editors" or v not in (None, False, "")}
 
 
 @handles("addProtectedRange")
 def _add_protected(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     src = body.get("protectedRange") or {}
     if "range" in src:
-        sheet, r0, c0, r1, c1 = _range(ctx, src["range"])
+        sheet, r0, c0, r1, c1 = target_range(ctx, src["range"])
         rng = {k: v for k, v in src["range"].items() if k != "sheetId" or v}
     else:
-        sheet = _sheet(ctx, src.get("sheetId", 0))
+        sheet = target_sheet(ctx, src.get("sheetId", 0))
         rng = None
     pid = src.get("protectedRangeId") or _new_id()
     pr: dict[str, Any] = {"protectedRangeId": pid}
@@ -87,7 +85,6 @@ def _add_protected(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
             users.append(ctx.user)
         pr["editors"] = stored
     else:
-        reply.pop("editors")
         pr["editors"] = {"users": [ctx.user]}
     sheet.protected_ranges.append(pr)
     return {"protectedRange": _protected_out(reply)}
@@ -110,7 +107,7 @@ def _upd_protected(ctx: Context, body: dict[str, Any]) -> None:
     for s in ctx.book.sheets:
         for p in s.protected_ranges:
             if str(p["protectedRangeId"]) == str(src.get("protectedRangeId")):
-                _apply_mask(p, src, body.get("fields", ""))
+                apply_mask(p, src, body.get("fields", ""))
                 return None
     raise RequestError(f"No protected range with id: {src.get('protectedRangeId')}")
 
@@ -121,7 +118,7 @@ def _add_cf(ctx: Context, body: dict[str, Any]) -> None:
     ranges = rule.get("ranges") or []
     if not ranges or not ("booleanRule" in rule or "gradientRule" in rule):
         raise RequestError("A conditional format rule needs ranges and a booleanRule or gradientRule.")
-    sheet = _sheet(ctx, ranges[0].get("sheetId", 0))
+    sheet = target_sheet(ctx, ranges[0].get("sheetId", 0))
     rule["ranges"] = [{k: v for k, v in r.items() if k != "sheetId" or v} for r in ranges]
     index = int(body.get("index", len(sheet.conditional_formats)))
     sheet.conditional_formats.insert(min(index, len(sheet.conditional_formats)), rule)
@@ -130,7 +127,7 @@ def _add_cf(ctx: Context, body: dict[str, Any]) -> None:
 
 @handles("deleteConditionalFormatRule")
 def _del_cf(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    sheet = _sheet(ctx, body.get("sheetId", 0))
+    sheet = target_sheet(ctx, body.get("sheetId", 0))
     index = int(body.get("index", 0))
     if not 0 <= index < len(sheet.conditional_formats):
         raise RequestError(f"No conditional format on sheet {sheet.sheet_id} at index {index}.")
@@ -140,7 +137,7 @@ def _del_cf(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 @handles("setBasicFilter")
 def _set_filter(ctx: Context, body: dict[str, Any]) -> None:
     flt = copy.deepcopy(body.get("filter") or {})
-    sheet, r0, c0, r1, c1 = _range(ctx, flt.get("range") or {})
+    sheet, r0, c0, r1, c1 = target_range(ctx, flt.get("range") or {})
     flt["range"] = grid_range(sheet.sheet_id, r0, c0, r1, c1)
     sheet.basic_filter = flt
     return None
@@ -148,5 +145,5 @@ def _set_filter(ctx: Context, body: dict[str, Any]) -> None:
 
 @handles("clearBasicFilter")
 def _clear_filter(ctx: Context, body: dict[str, Any]) -> None:
-    _sheet(ctx, body.get("sheetId", 0)).basic_filter = None
+    target_sheet(ctx, body.get("sheetId", 0)).basic_filter = None
     return None

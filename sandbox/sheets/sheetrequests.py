@@ -4,8 +4,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .batchupdate import Context, RequestError, _apply_mask, _range, _sheet, handles
 from . import cells, dimensions
+from .batchupdate import Context, RequestError, apply_mask, target_range, target_sheet, handles
 from .model import Sheet, strip_defaults
 
 
@@ -35,7 +35,7 @@ def _add_sheet(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 @handles("deleteSheet")
 def _delete_sheet(ctx: Context, body: dict[str, Any]) -> None:
-    sheet = _sheet(ctx, body.get("sheetId"))
+    sheet = target_sheet(ctx, body.get("sheetId"))
     if len(ctx.book.sheets) == 1:
         raise RequestError("You can't remove all the sheets in a document.")
     ctx.book.sheets.remove(sheet)
@@ -47,9 +47,9 @@ def _delete_sheet(ctx: Context, body: dict[str, Any]) -> None:
 @handles("updateSheetProperties")
 def _update_sheet(ctx: Context, body: dict[str, Any]) -> None:
     props = body.get("properties") or {}
-    sheet = _sheet(ctx, props.get("sheetId", 0))
+    sheet = target_sheet(ctx, props.get("sheetId", 0))
     new = copy.deepcopy(sheet.properties)
-    _apply_mask(new, props, body.get("fields", ""))
+    apply_mask(new, props, body.get("fields", ""))
     new["sheetId"] = sheet.sheet_id
     grid = new.setdefault("gridProperties", {})
     if grid.get("rowCount", 1) < 1 or grid.get("columnCount", 1) < 1:
@@ -75,7 +75,7 @@ def _update_sheet(ctx: Context, body: dict[str, Any]) -> None:
 
 @handles("updateSpreadsheetProperties")
 def _update_book(ctx: Context, body: dict[str, Any]) -> None:
-    _apply_mask(ctx.book.properties, body.get("properties") or {}, body.get("fields", ""))
+    apply_mask(ctx.book.properties, body.get("properties") or {}, body.get("fields", ""))
     if not ctx.book.properties.get("title"):
         raise RequestError("The spreadsheet title cannot be empty.")
     return None
@@ -83,7 +83,7 @@ def _update_book(ctx: Context, body: dict[str, Any]) -> None:
 
 @handles("duplicateSheet")
 def _duplicate(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    src = _sheet(ctx, body.get("sourceSheetId"))
+    src = target_sheet(ctx, body.get("sourceSheetId"))
     dup = copy.deepcopy(src)
     dup.properties["sheetId"] = body.get("newSheetId") or ctx.book.new_sheet_id()
     dup.properties["title"] = body.get("newSheetName") or f"Copy of {src.title}"
@@ -104,7 +104,7 @@ def _dim(body: dict[str, Any]) -> tuple[dict[str, Any], str, int, int]:
 @handles("insertDimension")
 def _insert_dim(ctx: Context, body: dict[str, Any]) -> None:
     rng, dim, start, end = _dim(body)
-    sheet = _sheet(ctx, rng.get("sheetId", 0))
+    sheet = target_sheet(ctx, rng.get("sheetId", 0))
     limit = sheet.row_count if dim == "ROWS" else sheet.col_count
     if start > limit or end <= start:
         raise RequestError(f"range ({start}..{end}) is out of bounds ({limit}).")
@@ -115,7 +115,7 @@ def _insert_dim(ctx: Context, body: dict[str, Any]) -> None:
 @handles("deleteDimension")
 def _delete_dim(ctx: Context, body: dict[str, Any]) -> None:
     rng, dim, start, end = _dim(body)
-    sheet = _sheet(ctx, rng.get("sheetId", 0))
+    sheet = target_sheet(ctx, rng.get("sheetId", 0))
     limit = sheet.row_count if dim == "ROWS" else sheet.col_count
     end = limit if end < 0 else end
     if start >= limit or end <= start:
@@ -134,7 +134,7 @@ def _delete_dim(ctx: Context, body: dict[str, Any]) -> None:
 
 @handles("appendDimension")
 def _append_dim(ctx: Context, body: dict[str, Any]) -> None:
-    sheet = _sheet(ctx, body.get("sheetId", 0))
+    sheet = target_sheet(ctx, body.get("sheetId", 0))
     n = int(body.get("length", 0))
     key = "rowCount" if body.get("dimension") == "ROWS" else "columnCount"
     sheet.grid[key] = sheet.grid.get(key, 0) + n
@@ -144,19 +144,19 @@ def _append_dim(ctx: Context, body: dict[str, Any]) -> None:
 @handles("updateDimensionProperties")
 def _dim_props(ctx: Context, body: dict[str, Any]) -> None:
     rng, dim, start, end = _dim(body)
-    sheet = _sheet(ctx, rng.get("sheetId", 0))
+    sheet = target_sheet(ctx, rng.get("sheetId", 0))
     end = (sheet.row_count if dim == "ROWS" else sheet.col_count) if end < 0 else end
     meta = sheet.row_meta if dim == "ROWS" else sheet.col_meta
     for i in range(start, end):
         m = meta.setdefault(i, {})
-        _apply_mask(m, body.get("properties") or {}, body.get("fields", ""))
+        apply_mask(m, body.get("properties") or {}, body.get("fields", ""))
     return None
 
 
 @handles("autoResizeDimensions")
 def _auto_resize(ctx: Context, body: dict[str, Any]) -> None:
     rng, dim, start, end = _dim(body)
-    sheet = _sheet(ctx, rng.get("sheetId", 0))
+    sheet = target_sheet(ctx, rng.get("sheetId", 0))
     end = (sheet.row_count if dim == "ROWS" else sheet.col_count) if end < 0 else end
     for i in range(start, end):
         if dim == "COLUMNS":
@@ -170,7 +170,7 @@ def _auto_resize(ctx: Context, body: dict[str, Any]) -> None:
 @handles("addDimensionGroup")
 def _add_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     rng, dim, start, end = _dim(body)
-    sheet = _sheet(ctx, rng.get("sheetId", 0))
+    sheet = target_sheet(ctx, rng.get("sheetId", 0))
     groups = sheet.row_groups if dim == "ROWS" else sheet.column_groups
     groups.append({"range": {"dimension": dim, "startIndex": start, "endIndex": end}, "depth": 1})
     sheet.grid["rowGroupControlAfter" if dim == "ROWS" else "columnGroupControlAfter"] = True
@@ -180,7 +180,7 @@ def _add_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 @handles("deleteDimensionGroup")
 def _del_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     rng, dim, start, end = _dim(body)
-    sheet = _sheet(ctx, rng.get("sheetId", 0))
+    sheet = target_sheet(ctx, rng.get("sheetId", 0))
     groups = sheet.row_groups if dim == "ROWS" else sheet.column_groups
     groups[:] = [g for g in groups if not (g["range"]["startIndex"] == start and g["range"]["endIndex"] == end)]
     return {"dimensionGroups": copy.deepcopy(groups)} if groups else {}
@@ -188,7 +188,7 @@ def _del_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 @handles("sortRange")
 def _sort(ctx: Context, body: dict[str, Any]) -> None:
-    sheet, r0, c0, r1, c1 = _range(ctx, body.get("range") or {})
+    sheet, r0, c0, r1, c1 = target_range(ctx, body.get("range") or {})
     if ctx.editor:
         ctx.editor(sheet, r0, c0, r1, c1)
     dimensions.sort_rows(sheet, r0, c0, r1, c1, body.get("sortSpecs") or [])

@@ -155,8 +155,8 @@ def clear(book: Spreadsheet, text: str, editor: Any = None) -> str:
 
 
 def find_table(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> tuple[int, int, int, int] | None:
-    """The "table" an append looks for: from the first row with data in the range, down to the last
-    row before an empty one, across the columns that hold data."""
+    """The "table" an append looks for: the first row with data in the range, the last contiguous run of
+    filled cells in it (continued to the right), and the rows below that keep data in those columns."""
     start = None
     for r in range(r0, min(r1, len(sheet.rows))):
         if _row_has(sheet, r, c0, c1):
@@ -164,16 +164,17 @@ def find_table(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> tuple[int, i
             break
     if start is None:
         return None
-    end = start
-    lo, hi = c1, c0
-    r = start
-    while r < min(r1, len(sheet.rows)) and _row_has(sheet, r, c0, c1):
-        row = sheet.rows[r]
-        used = [c for c in range(c0, min(c1, len(row))) if row[c].get("userEnteredValue")]
-        lo, hi = min(lo, used[0]), max(hi, used[-1] + 1)
-        end = r + 1
-        r += 1
-    return start, lo, end, hi
+    row = sheet.rows[start]
+    filled = [c for c in range(c0, min(c1, len(row))) if row[c].get("userEnteredValue")]
+    lo = hi = filled[-1]
+    while lo - 1 >= c0 and row[lo - 1].get("userEnteredValue"):
+        lo -= 1
+    while hi + 1 < len(row) and row[hi + 1].get("userEnteredValue"):
+        hi += 1
+    end = start + 1
+    while end < len(sheet.rows) and _row_has(sheet, end, lo, hi + 1):
+        end += 1
+    return start, lo, end, hi + 1
 
 
 def _row_has(sheet: Sheet, r: int, c0: int, c1: int) -> bool:

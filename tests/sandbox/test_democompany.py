@@ -51,7 +51,9 @@ def message_text(msg: email.message.Message) -> str:
             out.append(part.get_filename())
         if part.get_content_maintype() == "text":
             text = part.get_payload(decode=True).decode(part.get_content_charset() or "us-ascii")
-            out.append(BeautifulSoup(text, "html.parser").get_text(" ") if part.get_content_subtype() == "html" else text)
+            if part.get_content_subtype() == "html":
+                text = BeautifulSoup(text, "html.parser").get_text(" ")
+            out.append(text)
     return "\n".join(out)
 
 
@@ -169,7 +171,7 @@ def test_workspace_description(fx):
 
 def test_every_mbox_but_the_broken_one_reads_with_the_stdlib(fx):
     ids: dict[str, str] = {}
-    for (account, msgid), data in fx.raw.items():
+    for (_account, msgid), data in fx.raw.items():
         msg = email.message_from_bytes(data)
         assert re.fullmatch(r"<[^<>@\s]+@mail\.[a-z0-9.-]+>", msgid), msgid
         assert not msg.defects, (msgid, msg.defects)
@@ -180,7 +182,8 @@ def test_every_mbox_but_the_broken_one_reads_with_the_stdlib(fx):
         key = msg["Date"] + "|" + str(msg["Subject"])
         assert ids.setdefault(msgid, key) == key
     broken = fx.expected["broken_files"]
-    assert [b["path"] for b in broken] == [p.relative_to(fx.root).as_posix() for p in fx.root.glob("*/Mail/broken.mbox")]
+    on_disk = [p.relative_to(fx.root).as_posix() for p in fx.root.glob("*/Mail/broken.mbox")]
+    assert [b["path"] for b in broken] == on_disk
     assert not (fx.root / broken[0]["path"]).read_bytes().startswith(b"From ")
 
 
@@ -217,7 +220,8 @@ def test_subjects_are_varied_and_fictional(fx):
     assert sum(1 for s in subs if s.get("hostile")) >= 2
     for s in subs:
         assert all(p.startswith(("+447700900", "+44207946", "+441134960")) for p in s["phones"])
-        assert all(e.split("@")[1] in ("example.com", "example.net", "example.org", fx.expected["domain"]) for e in s["emails"])
+        fictional = ("example.com", "example.net", "example.org", fx.expected["domain"])
+        assert all(e.split("@")[1] in fictional for e in s["emails"])
         exp = s["expected"]
         assert exp["gmail"] and exp["drive"] and exp["sheets"], s["key"]
         assert s["decoys"]

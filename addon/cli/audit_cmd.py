@@ -1,0 +1,241 @@
+"""``dsar audit``: verify the trail, report per case, export, prove a record's inclusion offline, shred a
+case key, list and export checkpoints, print the public key."""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+from rich.table import Table
+
+from .output import console, emit_json
+
+_SCOPE_PREFIX = "https://www.googleapis.com/auth/"
+
+
+def _load_settings():
+    from ..config import load
+
+    return load()
+
+
+def _trail(create: bool = False):
+    """The trail of ``DSAR_HOME``; read-only commands refuse to create one where none exists."""
+    from audit.errors import AuditError
+    from audit.trail import open_trail
+
+    settings = _load_settings()
+    path = Path(settings.home) / "audit.db"
+    if not create and not settings.database_url and not path.exists():
+        raise AuditError(f"{path}: no audit trail here yet (set DSAR_HOME to the data folder)")
+    return open_trail(settings)
+
+
+@contextmanager
+def _output(out: str | None, newline: str | None = None) -> Iterator:
+    if out is None:
+        yield sys.stdout
+        return
+    try:
+        fh = open(out, "w", encoding="utf-8", newline=newline)
+    except OSError as e:
+        from audit.errors import AuditInputError
+
+        raise AuditInputError(f"--out: cannot write {out} ({e.strerror})") from None
+    with fh:
+        yield fh
+
+
+@click.group()
+def audit() -> None:
+    """Check and read the tamper-evident audit trail of Google API calls."""
+
+
+@audit.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+def verify(as_json: bool) -> None:
+    """Recompute every hash, link and root; check every signed checkpoint. Exit 1 on any problem."""
+    verdict = _trail().verify()
+    if as_json:
+        emit_json(verdict.to_dict())
+    else:
+        for p in verdict.problems:
+            click.echo(str(p))
+        click.echo(str(verdict))
+    sys.exit(0 if verdict.ok else 1)
+
+
+def _records(trail, case: str | None, date_from: str | None, date_to: str | None) -> Iterator[dict]:
+    from audit.report import in_range, time_bound
+
+    since, until = time_bound(date_from, "--from", False), time_bound(date_to, "--to", True)
+    for r in trail.records(case=case):
+        d = r.to_dict()
+        if in_range(d, since, until):
+            yield d
+
+
+@audit.command()
+@click.option("--case", "case", metavar="REF", help="Only this case.")
+@click.option("--from", "date_from", metavar="DATE", help="From this day (YYYY-MM-DD) or RFC 3339 time.")
+@click.option("--to", "date_to", metavar="DATE", help="Up to and including this day or time.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def report(case, date_from, date_to, as_json) -> None:
+    """Per case: who acted, API methods and call counts, items returned, scopes used, refusals, first/last time."""
+    from audit.report import summarise
+
+    trail = _trail()
+    summaries = summarise(_records(trail, case, date_from, date_to))
+    if as_json:
+        emit_json([s.to_dict() for s in summaries])
+        return
+    if not summaries:
+        console.print("No records match.")
+        return
+    for s in summaries:
+        title = s.case + (f" [red](key shredded {s.shredded_at[:19]})[/red]" if s.shredded_at else "")
+        table = Table(show_header=False, title=title, title_justify="left", show_lines=True)
+        table.add_column("What", style="bold", no_wrap=True)
+        table.add_column("Value", overflow="fold")
+        table.add_row("Actors", "\n".join(f"{a} ({n})" for a, n in s.actors.most_common()))
+        table.add_row("API methods (calls)", "\n".join(f"{m} ({n})" for m, n in s.methods.most_common()) or "-")
+        table.add_row("Items returned", str(s.items))
+        table.add_row("Scopes used", "\n".join(sc.removeprefix(_SCOPE_PREFIX) for sc in sorted(s.scopes)) or "-")
+        table.add_row("Refused calls", str(s.refusals))
+        table.add_row("Outcomes", ", ".join(f"{o} {n}" for o, n in s.outcomes.most_common()))
+        table.add_row("First / last", f"{s.first}\n{s.last}")
+        console.print(table)
+
+
+@audit.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True, help="Output format.")
+@click.option("--out", metavar="FILE", help="Write here instead of standard output.")
+@click.option("--case", "case", metavar="REF", help="Only this case.")
+@click.option("--from", "date_from", metavar="DATE", help="From this day (YYYY-MM-DD) or RFC 3339 time.")
+@click.option("--to", "date_to", metavar="DATE", help="Up to and including this day or time.")
+def export(fmt, out, case, date_from, date_to) -> None:
+    """Export records, one per line (JSONL: complete records; CSV: spreadsheet-safe)."""
+    from audit.export import write_csv, write_jsonl
+
+    trail = _trail()
+    records = _records(trail, case, date_from, date_to)
+    with _output(out, newline="" if fmt == "csv" else None) as fh:
+        n = write_csv(records, fh) if fmt == "csv" else write_jsonl(records, fh)
+    if out:
+        click.echo(f"Wrote {n} records to {out}", err=True)
+
+
+@audit.command()
+@click.argument("seq", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the proof bundle as JSON (what check-proof reads).")
+@click.option("--out", metavar="FILE", help="Write the proof bundle (JSON) to FILE.")
+def prove(seq: int, as_json: bool, out: str | None) -> None:
+    """Inclusion proof of record SEQ against the latest signed checkpoint (checkable offline)."""
+    bundle = _trail().prove(seq)
+    if out:
+        with _output(out) as fh:
+            json.dump(bundle, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+        click.echo(f"Wrote the proof of seq {seq} to {out}; check it with: dsar audit check-proof {out}", err=True)
+    if as_json:
+        emit_json(bundle)
+    elif not out:
+        r = bundle["record"]
+        console.print(f"Record {seq}: {r['time']} {r['actor']} {r['api_method'] or r['operation']} -> {r['outcome']}")
+        console.print(f"leaf {r['leaf']}\ninclusion proof in a tree of {bundle['tree_size']} records "
+                      f"({len(bundle['proof'])} hashes):")
+        for h in bundle["proof"]:
+            console.print(f"  {h}")
+        console.print("checkpoint:", highlight=False)
+        click.echo(bundle["checkpoint"], nl=False)
+
+
+@audit.command("check-proof")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--pubkey", metavar="KEY|FILE", help="The trail's public key (as 'dsar audit pubkey' prints it), "
+              "or a file holding it. Default: this data folder's key.")
+def check_proof(file: str, pubkey: str | None) -> None:
+    """Verify a proof bundle offline: record hash, checkpoint signature and inclusion proof."""
+    from audit.checkpoints import Verifier
+    from audit.errors import AuditInputError
+    from audit.keys import load_verifier
+    from audit.proofs import check_bundle
+
+    try:
+        bundle = json.loads(Path(file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AuditInputError(f"{file}: no such file") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise AuditInputError(f"{file}: not a JSON proof bundle ({e})") from None
+    if pubkey:
+        text = Path(pubkey).read_text(encoding="utf-8") if Path(pubkey).is_file() else pubkey
+        verifier = Verifier.parse(text)
+    else:
+        verifier = load_verifier(Path(_load_settings().home))
+    if not isinstance(bundle, dict):
+        raise AuditInputError(f"{file}: not a JSON proof bundle")
+    seq, size = check_bundle(bundle, verifier)
+    click.echo(f"OK: record {seq} is included in the checkpoint of {size} records signed by {verifier.name}")
+
+
+@audit.command()
+@click.argument("case")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def shred(case: str, yes: bool) -> None:
+    """Destroy CASE's key: its sealed identifiers become unreadable for good; the trail still verifies."""
+    from ..roles import actor, require
+
+    settings = _load_settings()
+    who = actor(settings)
+    require(who, settings, "dpo", action="shredding a case key")
+    if not yes:
+        click.confirm(f"Destroy the key of {case}? Its sealed identifiers and search terms can never be read again",
+                      abort=True)
+    result = _trail().shred(case, who)
+    click.echo(f"Shredded {case}: key destroyed, recorded as seq {result.record.seq}.")
+    if result.residue:
+        click.echo(f"Warning: a copy of the wrapped key is still in {', '.join(result.residue)} (another process holds "
+                   "the database open); stop other dsar processes and run 'dsar audit verify'.", err=True)
+        sys.exit(1)
+
+
+@audit.command()
+def checkpoint() -> None:
+    """Sign a checkpoint now (covering every record so far)."""
+    cp = _trail().checkpoint()
+    if cp is None:
+        click.echo("The trail is empty: nothing to checkpoint.")
+    else:
+        click.echo(cp.note, nl=False)
+
+
+@audit.command()
+@click.option("--out", metavar="FILE", help="Export every checkpoint (JSON list with the signed notes) to FILE.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def checkpoints(out: str | None, as_json: bool) -> None:
+    """List the signed checkpoints (tree size, time, root)."""
+    import base64
+
+    cps = _trail().checkpoints()
+    data = [{"size": c.size, "time": c.time, "root": base64.b64encode(c.root).decode(), "note": c.note} for c in cps]
+    if out:
+        with _output(out) as fh:
+            json.dump(data, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+        click.echo(f"Wrote {len(data)} checkpoints to {out}", err=True)
+    elif as_json:
+        emit_json(data)
+    else:
+        table = Table("Tree size", "Time", "Root (base64)", title=f"{len(data)} signed checkpoints")
+        for d in data:
+            table.add_row(str(d["size"]), d["time"], d["root"])
+        console.print(table)
+
+
+@audit.command()
+def pubkey() -> None:
+    """Print the trail's public key (note verifier key) for offline checks."""
+    click.echo(str(_trail().verifier))

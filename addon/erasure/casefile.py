@@ -1,0 +1,84 @@
+"""What erasure keeps in the case store: the current plan, the run's resumable state and the verification,
+each a job row whose state is sealed under the case key (plans name files and folders, which can be
+personal data; shredding the case key makes them unreadable with the rest of the case). The approval
+itself is the case transition ``erasure_planned -> approved`` whose reason carries the plan's hash.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..cases.model import Case
+from .errors import ErasureError
+from .plan import plan_hash
+
+_APPROVAL = re.compile(r"^plan sha256:([0-9a-f]{64})\b")
+#: Statuses in which the approval recorded by the last move to "approved" still stands.
+APPROVED_OR_LATER = ("approved", "erased", "verified", "closed")
+
+
+def plan_job(ref: str) -> str:
+    return f"erase-plan:{ref}"
+
+
+def run_job(ref: str, sha256: str) -> str:
+    return f"erase-run:{ref}:{sha256[:16]}"
+
+
+def verify_job(ref: str) -> str:
+    return f"erase-verify:{ref}"
+
+
+def save_sealed(store, job_id: str, ref: str, kind: str, status: str, data: dict, error: str | None = None) -> None:
+    token = store.keys.seal(ref, kind, json.dumps(data, sort_keys=True, ensure_ascii=False))
+    store.save_job(job_id, ref, kind, status, {"sealed": token}, error=error)
+
+
+def load_sealed(store, job_id: str, ref: str) -> tuple[str, dict, dict] | None:
+    """(status, data, job row) or None when the job was never saved."""
+    job = store.job(job_id)
+    if job is None:
+        return None
+    try:
+        data = json.loads(store.keys.unseal(ref, job["kind"], job["state"]["sealed"]))
+    except Exception as e:  # a shredded case key: the erasure record is gone with the case
+        raise ErasureError(f"case: {ref}'s erasure records can no longer be read ({type(e).__name__}); "
+                           "its key was shredded") from None
+    return job["status"], data, job
+
+
+def save_plan(store, ref: str, plan: dict, actor: str, at: str) -> str:
+    sha = plan_hash(plan)
+    save_sealed(store, plan_job(ref), ref, "erase-plan", "planned",
+                {"plan": plan, "sha256": sha, "by": actor, "at": at})
+    return sha
+
+
+def load_plan(store, ref: str) -> tuple[dict, str, dict]:
+    """(plan, its hash recomputed from the stored content, metadata). A stored hash that no longer matches
+    the content means the plan row was changed outside the product: refuse rather than guess."""
+    found = load_sealed(store, plan_job(ref), ref)
+    if found is None:
+        raise ErasureError(f"case: {ref} has no erasure plan yet; run 'dsar erase plan {ref}' first")
+    _, data, _ = found
+    sha = plan_hash(data["plan"])
+    if sha != data["sha256"]:
+        raise ErasureError(f"case: {ref}'s stored plan does not match its recorded hash; make a new plan "
+                           f"('dsar erase plan {ref}') and have it approved again")
+    return data["plan"], sha, {"by": data["by"], "at": data["at"]}
+
+
+def approval(case: Case) -> dict[str, Any] | None:
+    """Who approved which plan hash, when, if the case is still approved (or has gone on from there)."""
+    if case.status not in APPROVED_OR_LATER:
+        return None
+    for t in reversed(case.history):
+        if t["to_status"] == "approved":
+            m = _APPROVAL.match(t.get("reason") or "")
+            return {"sha256": m.group(1), "by": t["actor"], "role": t["role"], "at": t["at"]} if m else None
+    return None
+
+
+def transition_time(case: Case, to_status: str) -> str | None:
+    return next((t["at"] for t in reversed(case.history) if t["to_status"] == to_status), None)

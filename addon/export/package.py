@@ -1,0 +1,271 @@
+"""Building the subject access package: a ZIP with the subject's messages (.eml), files, sheet rows
+(CSV), ``index.csv``, ``manifest.json`` and ``report.html``; optionally AES-256 encrypted.
+
+Each item is fetched into a temporary file, hashed on the way, added to the ZIP and deleted, so memory
+holds one download chunk at a time and the disk one item. The ZIP is written as ``*.partial`` and renamed
+only when complete: an interrupted export never leaves something that looks like a finished package.
+Every Google call is made under an ``export`` purpose for the case, so the audit trail shows who copied what.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pyzipper
+
+from audit.context import Purpose, acting
+from scopes.registry import scopes_for_operations
+
+from ..errors import ConfigError, DsarError, InputError
+from ..roles import require
+from ..subjects.matching import Matcher
+from .manifest import INDEX, MANIFEST, index_csv, manifest_json
+from .report import load_art15, render_report
+from .sources import Staged, Stager, fetch_file, fetch_message, fetch_rows, group_rows
+
+EXPORTABLE = ("review", "responded")  # scopes.model.EXPORT_STATUSES: the guard allows no other
+LEGAL_BASIS = "UK GDPR Art. 6(1)(c) legal obligation: Art. 15(3) copy of the personal data"
+
+
+@dataclass
+class PackageResult:
+    ref: str
+    path: Path
+    sha256: str
+    files: int
+    counts: dict[str, int]
+    excluded: list[dict]
+    password: str | None = None
+
+    def public(self) -> dict:
+        return {"ref": self.ref, "path": str(self.path), "sha256": self.sha256, "files": self.files,
+                "counts": self.counts, "excluded": self.excluded, "encrypted": self.password is not None,
+                **({"password": self.password} if self.password else {})}
+
+
+def exports_dir(home: Path, ref: str) -> Path:
+    return Path(home) / "exports" / ref
+
+
+def export_log(home: Path, ref: str) -> list[dict]:
+    """Packages made for ``ref`` (kept in the data folder whatever ``--out`` was)."""
+    path = exports_dir(home, ref) / "exports.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _log_export(home: Path, ref: str, entry: dict) -> None:
+    d = exports_dir(home, ref)
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(d / "exports.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry) + "\n")
+
+
+class _Zip:
+    """A ZIP written member by member from files on disk, plain or AES-256."""
+
+    def __init__(self, path: Path, password: str | None) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        if password:
+            self.zf: zipfile.ZipFile = pyzipper.AESZipFile(path, "w", compression=zipfile.ZIP_DEFLATED,
+                                                           encryption=pyzipper.WZ_AES)
+            self.zf.setpassword(password.encode("utf-8"))
+            self.zf.setencryption(pyzipper.WZ_AES, nbits=256)
+        else:
+            self.zf = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
+
+    def add_file(self, src: Path, arcname: str) -> None:
+        self.zf.write(src, arcname)
+
+    def add_bytes(self, data: bytes, arcname: str) -> None:
+        info = zipfile.ZipInfo(arcname, date_time=dt.datetime.now().timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        self.zf.writestr(info, data)
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None, encrypt: bool = False,
+                  on_item: Callable[[str], None] = lambda what: None) -> PackageResult:
+    require(actor, services.settings, "staff", "dpo", action="exporting a subject access package")
+    case = services.store.get(ref)
+    ref = case.ref
+    if case.type != "access":
+        raise InputError("REF", f"{ref} is an erasure request; an access package is made for access requests")
+    if case.status not in EXPORTABLE:
+        raise InputError("REF", f"{ref} is {case.status}; export once the search results are in review "
+                                f"('dsar search {ref}' moves it there)")
+    if case.subject is None:
+        raise ConfigError(f"case: {ref}'s identifiers were shredded; nothing can be exported")
+    items = services.store.results(ref)
+    art15, art15_source = load_art15(services.settings)
+    out_dir = Path(out_dir) if out_dir else exports_dir(services.settings.home, ref)
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stamp = dt.datetime.now(dt.timezone.utc)
+    final = out_dir / f"{ref}-access-{stamp:%Y%m%dT%H%M%SZ}.zip"
+    partial = final.with_suffix(".zip.partial")
+    password = secrets.token_urlsafe(18) if encrypt else None
+    purpose = Purpose(actor=actor, step="export", case=ref, case_status=case.status, legal_basis=LEGAL_BASIS,
+                      purpose=f"Subject access request {ref}: copy of the subject's personal data for the subject")
+    entries: list[dict] = []
+    excluded: list[dict] = []
+    report_rows: dict[str, list[dict]] = {"messages": [], "files": [], "sheets": []}
+    work = Path(tempfile.mkdtemp(prefix=".dsar-export-", dir=out_dir))
+    archive = _Zip(partial, password)
+    try:
+        stager = Stager(work)
+
+        def add(staged: Staged) -> None:
+            archive.add_file(staged.path, staged.arcname)
+            staged.path.unlink(missing_ok=True)
+            entries.append({"path": staged.arcname, "source": staged.source, "account": staged.account,
+                            "item_id": staged.item_id, "sha256": staged.sha256, "bytes": staged.size,
+                            "description": _describe(staged)})
+            on_item(staged.arcname)
+
+        with acting(purpose):
+            _export_gmail(services, items, stager, add, excluded, report_rows)
+            _export_drive(services, items, stager, add, excluded, report_rows)
+            _export_sheets(services, case, items, stager, add, excluded, report_rows)
+        counts = dict(Counter(e["source"] for e in entries))
+        index = index_csv(entries)
+        context = _report_context(case, art15, report_rows, excluded, stamp, actor, len(entries) + 3)
+        report = render_report(context).encode("utf-8")
+        for name, data, desc in ((INDEX, index, "list of the files in this package"),
+                                 ("report.html", report, "cover report: what was found, where, and Art. 15 information")):
+            archive.add_bytes(data, name)
+            entries.append({"path": name, "source": "package", "account": "", "item_id": "",
+                            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "description": desc})
+        case_info = {"case": ref, "case_type": case.type, "created_at": stamp.isoformat(timespec="seconds"),
+                     "created_by": actor, "art15_template": art15_source}
+        archive.add_bytes(manifest_json(case_info, entries, excluded, _audit_anchor(services, actor)), MANIFEST)
+        archive.close()
+        os.replace(partial, final)
+    except BaseException:
+        archive.close()
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    digest = _sha256_file(final)
+    _log_export(services.settings.home, ref, {"at": stamp.isoformat(timespec="seconds"), "actor": actor,
+                                              "path": str(final), "sha256": digest, "encrypted": bool(password),
+                                              "files": len(entries)})
+    return PackageResult(ref, final, digest, len(entries), counts, excluded, password)
+
+
+def _describe(s: Staged) -> str:
+    d = s.detail
+    if s.source == "gmail":
+        return f"email: {d.get('subject', '')}"[:200]
+    if s.source == "drive":
+        return f"{d.get('name', '')} ({d.get('form', '')})"
+    return f"{d.get('name', '')} › {d.get('sheet', '')}: rows {', '.join(map(str, d.get('rows', [])))}"
+
+
+def _export_gmail(services, items, stager, add, excluded, rows) -> None:
+    by_account: dict[str, list[dict]] = {}
+    for it in items:
+        if it["source"] == "gmail":
+            by_account.setdefault(it["account"], []).append(it)
+    scopes = scopes_for_operations(["gmail.export_raw"])
+    for account, its in sorted(by_account.items()):
+        gmail = services.clients.gmail(account, scopes)
+        for it in its:
+            staged = fetch_message(gmail, stager, it)
+            if staged is None:
+                excluded.append({"source": "gmail", "account": account, "item_id": it["message_id"],
+                                 "what": f"an email in {account}'s mailbox",
+                                 "reason": "no longer in the mailbox (deleted since the search)"})
+                continue
+            d = staged.detail
+            rows["messages"].append({"path": staged.arcname, "account": account, "date": d["date"],
+                                     "sender": d["from"], "subject": d["subject"]})
+            add(staged)
+
+
+def _export_drive(services, items, stager, add, excluded, rows) -> None:
+    scopes = scopes_for_operations(["drive.package"])
+    clients: dict[str, Any] = {}
+    for it in items:
+        if it["source"] != "drive":
+            continue
+        drive = clients.get(it["account"]) or clients.setdefault(it["account"], services.clients.drive(it["account"], scopes))
+        staged_files, reason = fetch_file(drive, stager, it)
+        if reason:
+            excluded.append({"source": "drive", "account": it["account"], "item_id": it["file_id"],
+                             "what": f"{it.get('path') or it.get('name')} ({it['account']}'s Drive)", "reason": reason})
+        for s in staged_files:
+            rows["files"].append({"path": s.arcname, "account": s.account, "name": it.get("path") or s.detail.get("name"),
+                                  "form": s.detail.get("form", "")})
+            add(s)
+
+
+def _export_sheets(services, case, items, stager, add, excluded, rows) -> None:
+    scopes = scopes_for_operations(["sheets.package"])
+    matcher = Matcher(case.subject)
+    sheet_items = [it for it in items if it["source"] == "sheets"]
+    for (account, file_id, path, tab), nums in group_rows(sheet_items):
+        sheets = services.clients.sheets(account, scopes)
+        staged, kept, dropped = fetch_rows(sheets, matcher, stager, account, file_id, path, tab, nums)
+        for r in dropped:
+            excluded.append({"source": "sheets", "account": account, "item_id": f"{file_id}:{tab}:{r}",
+                             "what": f"{path} › {tab} › row {r}",
+                             "reason": "this row no longer mentions the subject (the sheet changed since the "
+                                       "search); it was left out so that nobody else's row is disclosed"})
+        if staged is not None:
+            rows["sheets"].append({"path": staged.arcname, "account": account, "name": path, "sheet": tab,
+                                   "rows": kept})
+            add(staged)
+
+
+def _report_context(case, art15, rows, excluded, stamp, actor, file_count) -> dict[str, Any]:
+    s = case.subject
+    searched = [(label, list(values)) for label, values in (
+        ("Names", s.names), ("Email addresses", s.emails), ("Telephone numbers", s.phones),
+        ("Other identifiers", s.identifiers)) if values]
+    return {
+        "case": {"ref": case.ref, "received": case.received.isoformat()},
+        "subject_name": s.display_name, "org": art15, "generated_on": stamp.date().isoformat(),
+        "generated_by": actor, "searched_for": searched, "messages": rows["messages"], "files": rows["files"],
+        "sheets": rows["sheets"], "sheet_rows": sum(len(x["rows"]) for x in rows["sheets"]),
+        "excluded": [{"what": x["what"], "reason": x["reason"]} for x in excluded], "file_count": file_count,
+    }
+
+
+def _audit_anchor(services, actor: str) -> dict[str, Any]:
+    """Ties the package to the audit trail: the signed checkpoint covering every call that built it, so an
+    auditor can prove (``dsar audit verify``) which recorded calls produced this package."""
+    checkpoint = getattr(services.trail, "checkpoint", None)
+    if not checkpoint:
+        return {}
+    try:
+        cp = checkpoint(actor)
+    except DsarError:  # the package is still valid; the trail reports its own problems
+        return {}
+    if cp is None:
+        return {}
+    root = cp.root.hex() if isinstance(cp.root, (bytes, bytearray)) else str(cp.root)
+    return {"audit_checkpoint": {"tree_size": cp.size, "root_sha256": root, "time": cp.time, "signed_note": cp.note}}

@@ -1,0 +1,261 @@
+"""The tracker sheet's layout and rows, as pure data: columns, the row for a case, the batchUpdate
+requests that format the sheet, and the monthly figures.
+
+Every value we write is a string or a number and is sent with ``valueInputOption=RAW``, so nothing a
+subject typed (a name like ``=HYPERLINK(...)``) can become a formula. Dates are written as date serial
+numbers with a date format on the column, so the conditional formatting's ``TODAY()`` comparisons work
+in Google Sheets and the DPO can sort by date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Union
+
+from ..cases.lifecycle import STATUSES
+from ..deadlines import DUE_SOON_DAYS
+
+Cell = Union[str, int, float]
+
+TITLE = "DSAR tracker"
+TRACKER_TAB = "Tracker"
+MONTHLY_TAB = "Monthly"
+COLUMNS: tuple[str, ...] = (
+    "Ref", "Type", "Subject", "Received", "Clock start", "Due", "Extended due", "Status", "Assignee",
+    "Items found (Gmail)", "Items found (Drive)", "Items found (Sheets)", "Action", "Closed", "Notes",
+)
+#: Columns the tool writes; everything else (Notes, any column a DPO adds) belongs to people.
+OWNED: tuple[str, ...] = COLUMNS[:-1]
+DATE_COLUMNS = frozenset({"Received", "Clock start", "Due", "Extended due", "Closed"})
+#: Statuses in which the subject has had the answer (or the request has ended): no longer overdue.
+ANSWERED = ("responded", "erased", "verified", "closed", "refused", "withdrawn")
+MONTHLY_COLUMNS = ("Month received", "Received", "Responded", "Responded on time", "Responded on time %",
+                   "Overdue now", "Extensions")
+EPOCH = dt.date(1899, 12, 30)  # Sheets' date serial 0
+MAX_CELL = 50_000  # Google Sheets' limit on characters in one cell
+
+
+def serial(day: dt.date | None) -> Cell:
+    """A date as the number Sheets stores (blank when there is no date)."""
+    return "" if day is None else (day - EPOCH).days
+
+
+def from_serial(value: object) -> dt.date | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return EPOCH + dt.timedelta(days=int(value))
+    return None
+
+
+def col_letter(index: int) -> str:
+    """0-based column index -> A1 letters."""
+    out, n = "", index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def quote_tab(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def text(value: object) -> str:
+    """Any value as a plain string a cell can hold (never None, never over the cell limit)."""
+    s = "" if value is None else str(value)
+    return s if len(s) <= MAX_CELL else s[: MAX_CELL - 1] + "…"
+
+
+@dataclass(frozen=True)
+class RowFacts:
+    """What the row of one case shows; gathered by the writer, turned into cells here."""
+
+    ref: str
+    type: str
+    subject: str | None  # None once the identifiers were shredded
+    received: dt.date
+    clock_start: dt.date
+    due: dt.date
+    extended_due: dt.date
+    extended: bool
+    status: str
+    assignee: str
+    counts: dict[str, int] | None  # None when results are unreadable (shredded)
+    closed: dt.date | None = None
+    paused_since: dt.date | None = None
+    exported: bool = False
+    history: tuple[dict, ...] = field(default_factory=tuple)
+
+
+def action(f: RowFacts) -> str:
+    """The next step, in words a DPO can act on (no relative dates: they would go stale in the sheet)."""
+    if f.paused_since:
+        return (f"Clock paused since {f.paused_since.isoformat()} awaiting clarification; when it arrives: "
+                f"dsar case resume {f.ref}")
+    steps = {
+        "received": f"Check identity if needed, then search: dsar search {f.ref}",
+        "identity_check": f"Waiting for ID; when it arrives search: dsar search {f.ref}",
+        "searching": f"Search running; re-run to resume: dsar search {f.ref}",
+        "erasure_planned": "DPO to review and approve the erasure plan",
+        "approved": "Run the approved erasure",
+        "erased": "Re-search to verify nothing is left",
+        "verified": f"Send the erasure confirmation, then: dsar case status {f.ref} closed",
+        "responded": f"Answered; close when done: dsar case status {f.ref} closed",
+        "closed": "Done",
+        "refused": "Refused (reasons and the right to complain to the ICO given)",
+        "withdrawn": "Withdrawn by the subject",
+    }
+    if f.status == "review":
+        if f.type == "erasure":
+            step = "Review results and plan the erasure"
+        elif f.exported:
+            step = f"Send the package to the subject, then: dsar case status {f.ref} responded"
+        else:
+            step = f"Review results, then build the package: dsar export {f.ref}"
+    else:
+        step = steps.get(f.status, "")
+    if f.status not in ANSWERED and not f.extended:
+        step += f" (extension possible: notice with reasons by {f.due.isoformat()})"
+    return step
+
+
+def row_cells(f: RowFacts) -> dict[str, Cell]:
+    """The owned cells of a case's row, by column name."""
+    counts = f.counts
+    return {
+        "Ref": f.ref,
+        "Type": f.type,
+        "Subject": text(f.subject if f.subject is not None else "(identifiers erased)"),
+        "Received": serial(f.received),
+        "Clock start": serial(f.clock_start),
+        "Due": serial(f.due),
+        "Extended due": serial(f.extended_due) if f.extended else "",
+        "Status": f.status,
+        "Assignee": text(f.assignee),
+        "Items found (Gmail)": counts.get("gmail", 0) if counts is not None else "",
+        "Items found (Drive)": counts.get("drive", 0) if counts is not None else "",
+        "Items found (Sheets)": counts.get("sheets", 0) if counts is not None else "",
+        "Action": text(action(f)),
+        "Closed": serial(f.closed),
+    }
+
+
+def same_cell(ours: Cell, theirs: object) -> bool:
+    """Whether a cell read back (UNFORMATTED_VALUE, SERIAL_NUMBER dates) already holds our value."""
+    if theirs is None:
+        theirs = ""
+    if isinstance(ours, (int, float)) and isinstance(theirs, (int, float)) and not isinstance(theirs, bool):
+        return float(ours) == float(theirs)
+    return str(ours) == str(theirs)
+
+
+# -- sheet formatting (batchUpdate requests) ---------------------------------------------------------
+def _rgb(r: float, g: float, b: float) -> dict:
+    return {"red": r, "green": g, "blue": b}
+
+
+def _col(name: str) -> str:
+    return col_letter(COLUMNS.index(name))
+
+
+def _due_expr(row: int = 2) -> str:
+    due, ext = f"${_col('Due')}{row}", f"${_col('Extended due')}{row}"
+    return f'IF({ext}<>"",{ext},{due})'
+
+
+def _open_expr(row: int = 2) -> str:
+    status = f"${_col('Status')}{row}"
+    return ",".join(f'{status}<>"{s}"' for s in ANSWERED)
+
+
+def overdue_formula() -> str:
+    due = _due_expr()
+    return f'=AND(${_col("Due")}2<>"",{due}<TODAY(),{_open_expr()})'
+
+
+def due_soon_formula() -> str:
+    due = _due_expr()
+    return f'=AND(${_col("Due")}2<>"",{due}>=TODAY(),{due}-TODAY()<={DUE_SOON_DAYS},{_open_expr()})'
+
+
+def layout_requests(tracker_id: int, monthly_id: int, editors: Iterable[str]) -> list[dict]:
+    """Frozen and protected header, date formats, Status validation, overdue/due-soon highlighting."""
+    n = len(COLUMNS)
+    body = {"sheetId": tracker_id, "startRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": n}
+    reqs: list[dict] = [
+        {"updateSheetProperties": {"properties": {"sheetId": tracker_id, "gridProperties": {"frozenRowCount": 1}},
+                                   "fields": "gridProperties.frozenRowCount"}},
+        {"updateSheetProperties": {"properties": {"sheetId": monthly_id, "gridProperties": {"frozenRowCount": 1}},
+                                   "fields": "gridProperties.frozenRowCount"}},
+        {"repeatCell": {"range": {"sheetId": tracker_id, "startRowIndex": 0, "endRowIndex": 1,
+                                  "startColumnIndex": 0, "endColumnIndex": n},
+                        "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+                        "fields": "userEnteredFormat.textFormat.bold"}},
+        {"addProtectedRange": {"protectedRange": {
+            "range": {"sheetId": tracker_id, "startRowIndex": 0, "endRowIndex": 1},
+            "description": "DSAR tracker header: the dsar tool finds its columns by these names",
+            "warningOnly": False,
+            "editors": {"users": sorted({e.lower() for e in editors})},
+        }}},
+        {"setDataValidation": {
+            "range": {**body, "startColumnIndex": COLUMNS.index("Status"), "endColumnIndex": COLUMNS.index("Status") + 1},
+            "rule": {"condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": s} for s in STATUSES]},
+                     "inputMessage": "A case status; the dsar tool sets it (dsar case status REF STATUS)",
+                     "strict": True, "showCustomUi": True},
+        }},
+        {"addConditionalFormatRule": {"index": 0, "rule": {
+            "ranges": [body],
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": overdue_formula()}]},
+                            "format": {"backgroundColor": _rgb(0.96, 0.78, 0.76)}},
+        }}},
+        {"addConditionalFormatRule": {"index": 1, "rule": {
+            "ranges": [body],
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": due_soon_formula()}]},
+                            "format": {"backgroundColor": _rgb(1.0, 0.90, 0.60)}},
+        }}},
+    ]
+    for name in sorted(DATE_COLUMNS, key=COLUMNS.index):
+        i = COLUMNS.index(name)
+        reqs.append({"repeatCell": {
+            "range": {**body, "startColumnIndex": i, "endColumnIndex": i + 1},
+            "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}},
+            "fields": "userEnteredFormat.numberFormat"}})
+    pct = MONTHLY_COLUMNS.index("Responded on time %")
+    reqs.append({"repeatCell": {
+        "range": {"sheetId": monthly_id, "startRowIndex": 1, "startColumnIndex": pct, "endColumnIndex": pct + 1},
+        "cell": {"userEnteredFormat": {"numberFormat": {"type": "PERCENT", "pattern": "0.0%"}}},
+        "fields": "userEnteredFormat.numberFormat"}})
+    return reqs
+
+
+# -- monthly figures ------------------------------------------------------------------------------
+def answered_on(history: Iterable[dict]) -> dt.date | None:
+    """The day the subject got the answer: the first move into an answered status."""
+    for h in history:
+        if h.get("to_status") in ANSWERED and h.get("to_status") != "withdrawn":
+            return dt.date.fromisoformat(str(h["at"])[:10])
+    return None
+
+
+def monthly_rows(facts: Iterable[RowFacts], today: dt.date) -> list[list[Cell]]:
+    """Header + one row per month of receipt: the ICO's "number received and % completed in time"."""
+    months: dict[str, dict[str, int]] = {}
+    for f in facts:
+        m = months.setdefault(f.received.strftime("%Y-%m"), {"received": 0, "answered": 0, "on_time": 0,
+                                                            "overdue": 0, "extended": 0})
+        m["received"] += 1
+        m["extended"] += int(f.extended)
+        due = f.extended_due if f.extended else f.due
+        done = answered_on(f.history)
+        if done is not None:
+            m["answered"] += 1
+            m["on_time"] += int(done <= due)
+        elif f.status not in ANSWERED and f.paused_since is None and due < today:
+            m["overdue"] += 1
+    rows: list[list[Cell]] = [list(MONTHLY_COLUMNS)]
+    for month in sorted(months, reverse=True):
+        m = months[month]
+        pct: Cell = round(m["on_time"] / m["answered"], 4) if m["answered"] else ""
+        rows.append([month, m["received"], m["answered"], m["on_time"], pct, m["overdue"], m["extended"]])
+    rows.append([])
+    rows.append([f"Figures computed by dsar on {today.isoformat()} from the case store (values, not formulas)."])
+    return rows

@@ -1,0 +1,269 @@
+"""Keeping the tracker in step with the case store: batched, paced writes that touch only our cells.
+
+Why it works this way:
+
+* People sort and filter the sheet, so a case's row is found by the value in its Ref column on every
+  write, never remembered by position; columns are found by their header names.
+* The DPO's own edits survive: we write only the cells of the columns we own, only where they differ,
+  in the row we just found; Notes and any column the DPO adds are never written.
+* Google allows 60 write requests per minute per user. One flush is one read, at most one
+  ``values.batchUpdate`` for all changed rows plus the Monthly tab, and one ``values.append`` for new rows;
+  :class:`WritePacer` also keeps a sliding window under the limit (the seam's token bucket alone would allow
+  a burst of 60 on top of a minute's refill).
+* Before writing, the spreadsheet's sharing is checked (:mod:`addon.tracker.sharing`).
+"""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from audit.context import Purpose, acting
+from scopes.registry import scopes_for_operations
+
+from ..errors import DsarError
+from .schema import (
+    COLUMNS, MONTHLY_TAB, OWNED, TRACKER_TAB, Cell, RowFacts, col_letter, from_serial, monthly_rows, quote_tab,
+    row_cells, same_cell,
+)
+from .sharing import check_sharing
+from .sheet import TrackerConfig, TrackerSheet, load_config
+
+log = logging.getLogger("dsar.tracker")
+SCOPES_OPS = ("tracker.read", "tracker.write")
+PURPOSE = "Keep the DPO's request tracker up to date (UK GDPR Art. 5(2) accountability; ICO request log)"
+LEGAL_BASIS = "UK GDPR Art. 6(1)(c) legal obligation: Art. 5(2), 12 and 30 record keeping"
+
+
+class WritePacer:
+    """At most ``limit`` write requests per user in any ``window`` seconds (sliding), across threads."""
+
+    def __init__(self, limit: int = 50, window: float = 60.0, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.limit, self.window, self.clock, self.sleep = limit, window, clock, sleep
+        self._stamps: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+        self.waited = 0.0
+
+    def acquire(self, principal: str) -> float:
+        waited = 0.0
+        while True:
+            with self._lock:
+                q, now = self._stamps[principal.lower()], self.clock()
+                while q and now - q[0] >= self.window:
+                    q.popleft()
+                if len(q) < self.limit:
+                    q.append(now)
+                    self.waited += waited
+                    return waited
+                wait = q[0] + self.window - now + 1e-3  # a millisecond past the edge: clocks and floats wobble
+            self.sleep(wait)
+            waited += wait
+
+
+#: Shared by every writer in the process, so separate updates by one user are paced together.
+PACER = WritePacer()
+
+
+@dataclass
+class SyncReport:
+    spreadsheet_id: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    orphans: list[dict] = field(default_factory=list)  # rows whose Ref names no case
+    duplicates: list[dict] = field(default_factory=list)
+    differences: list[dict] = field(default_factory=list)  # sheet value != store value, before we wrote
+    writes: int = 0
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def gather_facts(services, case: Any, clock: Any = None) -> RowFacts:
+    """What the row of ``case`` should show (reads the local store only)."""
+    counts: dict[str, int] | None
+    try:
+        counts = dict(Counter(i["source"] for i in services.store.results(case.ref))) if case.subject else None
+    except Exception:  # results sealed under a shredded key
+        counts = None
+    pause = clock.open_pause(case.ref) if clock is not None else None
+    from ..export.package import export_log
+
+    return RowFacts(
+        ref=case.ref, type=case.type, subject=case.subject.display_name if case.subject else None,
+        received=case.received, clock_start=case.clock_start, due=case.due, extended_due=case.extended_due,
+        extended=bool(case.extended), status=case.status, assignee=case.assignee or case.created_by, counts=counts,
+        closed=dt.date.fromisoformat(case.closed_at[:10]) if case.closed_at else None,
+        paused_since=pause.paused_on if pause else None,
+        exported=bool(export_log(services.settings.home, case.ref)), history=tuple(case.history),
+    )
+
+
+def _plain(col: str, v: Cell | None) -> Any:
+    """A cell as people read it in a report (dates as ISO days)."""
+    if col in ("Received", "Clock start", "Due", "Extended due", "Closed"):
+        d = from_serial(v)
+        if d is not None:
+            return d.isoformat()
+    return "" if v is None else v
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Contiguous runs [(first, last)] of sorted column indices."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(indices):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+class TrackerWriter:
+    def __init__(self, services, cfg: TrackerConfig, actor: str, pacer: WritePacer | None = None,
+                 today: dt.date | None = None) -> None:
+        self.services, self.cfg, self.actor = services, cfg, actor.lower()
+        self.pacer = pacer or PACER
+        self.today = today or dt.date.today()
+
+    def _sheet(self) -> TrackerSheet:
+        gc = self.services.clients.gspread(self.actor, scopes_for_operations(SCOPES_OPS))
+        return TrackerSheet(gc, self.cfg.spreadsheet_id, lambda: self.pacer.acquire(self.actor))
+
+    def domain(self) -> str:
+        s = self.services.settings
+        return (s.domain or (s.actor or self.cfg.owner).rsplit("@", 1)[-1]).lower()
+
+    def write(self, refs: Iterable[str] | None = None) -> SyncReport:
+        """Bring the rows of ``refs`` (None: every case) and the Monthly tab up to date in one flush."""
+        from ..cases.clock import CaseClock
+
+        store = self.services.store
+        clock = CaseClock(store)
+        cases = {c.ref: c for c in store.list()}
+        facts = {ref: gather_facts(self.services, c, clock) for ref, c in cases.items()}
+        targets = list(cases) if refs is None else [r.strip().upper() for r in refs]
+        one = targets[0] if len(targets) == 1 and targets[0] in cases else None
+        purpose = Purpose(actor=self.actor, step="track", case=one, case_status=cases[one].status if one else None,
+                          purpose=PURPOSE, legal_basis=LEGAL_BASIS)
+        sheet = self._sheet()
+        report = SyncReport(self.cfg.spreadsheet_id)
+        with acting(purpose):
+            check_sharing(sheet.permissions(), sheet.id, self.domain())
+            table, monthly = sheet.read([quote_tab(TRACKER_TAB), quote_tab(MONTHLY_TAB)])
+            header = [str(h).strip() for h in (table[0] if table else [])]
+            updates, new_rows = self._plan(table, header, targets, cases, facts, report)
+            month_block = monthly_rows(facts.values(), self.today)
+            if not _same_block(month_block, monthly):
+                updates.append((f"{quote_tab(MONTHLY_TAB)}!A1", _pad(month_block, monthly)))
+            if updates:
+                sheet.update(updates)
+            if new_rows:
+                sheet.append(new_rows, max(header.index(c) for c in OWNED) + 1)
+        report.writes = sheet.writes
+        return report
+
+    def _plan(self, table: list[list[Any]], header: list[str], targets: list[str], cases: dict, facts: dict,
+              report: SyncReport) -> tuple[list[tuple[str, list[list[Cell]]]], list[list[Cell]]]:
+        missing = [c for c in OWNED if c not in header]
+        if missing:
+            raise DsarError(
+                f"tracker: the header row of {self.cfg.spreadsheet_id} lacks {', '.join(missing)}; restore the "
+                f"header ({', '.join(COLUMNS)}) or create a new tracker with 'dsar tracker init --force'")
+        ref_col = header.index("Ref")
+        rows_of: dict[str, list[int]] = collections.defaultdict(list)
+        for n, row in enumerate(table[1:], start=2):
+            ref = str(row[ref_col]).strip().upper() if len(row) > ref_col else ""
+            if ref:
+                rows_of[ref].append(n)
+        for ref, rows in sorted(rows_of.items()):
+            if ref not in cases:
+                report.orphans += [{"row": r, "ref": ref} for r in rows]
+            elif len(rows) > 1:
+                report.duplicates.append({"ref": ref, "rows": rows})
+        updates: list[tuple[str, list[list[Cell]]]] = []
+        new_rows: list[list[Cell]] = []
+        for ref in targets:
+            if ref not in cases:
+                continue
+            cells = row_cells(facts[ref])
+            if ref not in rows_of:
+                width = max(header.index(c) for c in OWNED) + 1
+                row: list[Cell] = [""] * width
+                for col, value in cells.items():
+                    row[header.index(col)] = value
+                new_rows.append(row)
+                report.added.append(ref)
+                continue
+            n = rows_of[ref][0]
+            current = table[n - 1]
+            changed = []
+            for col, value in cells.items():
+                i = header.index(col)
+                theirs = current[i] if i < len(current) else ""
+                if not same_cell(value, theirs):
+                    changed.append(i)
+                    if theirs not in ("", None):
+                        report.differences.append({"ref": ref, "row": n, "column": col,
+                                                   "sheet": _plain(col, theirs), "store": _plain(col, value)})
+            if not changed:
+                report.unchanged.append(ref)
+                continue
+            by_index = {header.index(c): v for c, v in cells.items()}
+            for first, last in _runs(changed):
+                rng = f"{quote_tab(TRACKER_TAB)}!{col_letter(first)}{n}:{col_letter(last)}{n}"
+                updates.append((rng, [[by_index[i] for i in range(first, last + 1)]]))
+            report.updated.append(ref)
+        return updates, new_rows
+
+
+def _same_block(ours: list[list[Cell]], theirs: list[list[Any]]) -> bool:
+    if len(ours) != len(theirs):
+        return False
+    for a, b in zip(ours, theirs):
+        if len(a) != len(b) or not all(same_cell(x, y) for x, y in zip(a, b)):
+            return False
+    return True
+
+
+def _pad(block: list[list[Cell]], previous: list[list[Any]]) -> list[list[Cell]]:
+    """The block as a rectangle, with blank cells over whatever the previous block covered beyond it."""
+    width = max([len(r) for r in block] + [len(r) for r in previous] + [1])
+    height = max(len(block), len(previous))
+    rows = [list(r) + [""] * (width - len(r)) for r in block]
+    return rows + [[""] * width for _ in range(height - len(rows))]
+
+
+def open_writer(services, actor: str | None = None) -> TrackerWriter | None:
+    cfg = load_config(services.settings.home)
+    if cfg is None:
+        return None
+    return TrackerWriter(services, cfg, (actor or services.settings.actor or cfg.owner))
+
+
+def tracker_update(services, ref: str, *, actor: str | None = None, strict: bool = False) -> SyncReport | None:
+    """Update the tracker row of ``ref`` after a step (search, export, erasure, status change).
+
+    A missing tracker is not an error (a log line says so); a tracker problem (sharing, quota, access) is
+    logged as a warning and does not fail the step that called, unless ``strict``."""
+    writer = open_writer(services, actor)
+    if writer is None:
+        log.info("tracker: not initialised in %s (run 'dsar tracker init'); no row written for %s",
+                 services.settings.home, ref)
+        return None
+    try:
+        report = writer.write([ref])
+    except DsarError as e:
+        if strict:
+            raise
+        log.warning("tracker: row for %s not written: %s", ref, e)
+        return None
+    log.info("tracker: %s %s (%d write request(s))", ref,
+             "added" if report.added else "updated" if report.updated else "unchanged", report.writes)
+    return report

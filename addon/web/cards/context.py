@@ -1,0 +1,73 @@
+"""Cards for what the user has open: the sender of a Gmail message (search them as a data subject) and
+the files selected in Drive (check them against an open case's subject)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from ...cases.model import Case
+from .links import Links
+from .widgets import Card, button, buttons, card, decorated, dropdown, note, on_action, section
+
+MAX_FILES = 20
+
+
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class FileVerdict:
+    title: str
+    verdict: str  # "match", "no match", "not checked"
+    detail: str = ""
+
+
+def gmail_sender_card(links: Links, sender: Sender | None, known: Sequence[Case]) -> Card:
+    if sender is None:
+        return card("Search this sender as a data subject",
+                    [section([note("This message has no readable sender address.")])], name="gmail")
+    widgets: list[dict[str, Any]] = [decorated(sender.email, top=sender.name or "Sender", icon="person")]
+    params = {"name": sender.name, "email": sender.email}
+    widgets.append(buttons(button("Open a request for this sender", on_action(links.url("case_form"), params),
+                                  filled=True, icon="person_search")))
+    rows = [decorated(c.ref, top="Already a subject in", bottom=f"{c.type} · {c.status}",
+                      on_click=on_action(links.url("case_show"), {"ref": c.ref})) for c in known]
+    return card("Search this sender as a data subject",
+                [section(widgets), section(rows, "Existing requests")],
+                subtitle="From the open message", name="gmail")
+
+
+def drive_selection_card(links: Links, selected: Sequence[dict[str, Any]], cases: Iterable[Case]) -> Card:
+    files = list(selected)[:MAX_FILES]
+    rows = [decorated(f.get("title") or f.get("id", ""), top=f.get("mimeType", "file"), icon="description")
+            for f in files]
+    if len(selected) > MAX_FILES:
+        rows.append(note(f"Only the first {MAX_FILES} selected files are checked."))
+    options = [(f"{c.ref} · {c.subject.display_name}", c.ref) for c in cases if c.subject is not None]
+    if not files:
+        check = [note("Select files in Drive to check them against a request's subject.")]
+    elif not options:
+        check = [note("No request is being searched or reviewed; start a case's search first.")]
+    else:
+        ids = json.dumps([f["id"] for f in files], separators=(",", ":"))
+        check = [dropdown("case", "Request", options, options[0][1]),
+                 buttons(button("Check these files", on_action(links.url("drive_check"), {"files": ids}),
+                                filled=True, icon="fact_check"))]
+    return card("Check selected files", [section(rows, f"Selected ({len(selected)})"), section(check)],
+                subtitle="Does the subject of a request appear in them?", name="drive")
+
+
+def drive_check_card(links: Links, case: Case, verdicts: Sequence[FileVerdict]) -> Card:
+    icons = {"match": "check_circle", "no match": "radio_button_unchecked"}
+    rows = [decorated(v.title, top=v.verdict.upper() if v.verdict == "match" else v.verdict,
+                      bottom=v.detail or None, icon=icons.get(v.verdict, "help")) for v in verdicts]
+    matched = sum(1 for v in verdicts if v.verdict == "match")
+    return card(f"{matched} of {len(verdicts)} files mention the subject", [
+        section(rows, case.ref),
+        section([note("A match here is not added to the case's results: run the case's search to record it."),
+                 buttons(button("Case", on_action(links.url("case_show"), {"ref": case.ref}), icon="folder_open"))]),
+    ], subtitle=case.subject.display_name if case.subject else case.ref, name="drive_check")

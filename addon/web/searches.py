@@ -1,0 +1,98 @@
+"""Starting a case's search from the sidebar. The search outlives the request, so it needs credentials
+that do too: in organisation mode (service account with domain-wide delegation, or the sandbox) the
+product's own; in user mode the staff member's offline grant from the web sign-in, covering their own
+mailbox and Drive only. Without that grant the card asks them to sign in once. ``DSAR_SEARCH_MODE``
+chooses explicitly (e.g. user mode against the sandbox)."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from google.oauth2.credentials import Credentials
+
+from scopes import registry
+from scopes.model import short
+
+from ..auth.tokenstore import TokenStore
+from ..cases.model import Case
+from ..clients import Clients
+from ..errors import ConfigError
+from ..search.service import run_search
+from .jobs import Report
+
+SEARCH_KIND = "addon-search"
+
+
+def staff_key(email: str) -> str:
+    """The token-store name of a staff member's web sign-in grant."""
+    return f"staff:{email.lower()}"
+
+
+@dataclass
+class Started:
+    job_id: str | None = None
+    sign_in: str | None = None  # why a web sign-in is needed first
+
+
+@dataclass
+class UserServices:
+    """The product's services, with clients that act only as one signed-in staff member."""
+
+    settings: Any
+    trail: Any
+    store: Any
+    seam: Any
+    clients: Clients
+
+
+def organisation_mode(settings: Any) -> bool:
+    """``DSAR_SEARCH_MODE`` (user | organisation) decides; by default organisation mode wherever the product
+    has its own credentials (a service account, or the sandbox's)."""
+    mode = os.environ.get("DSAR_SEARCH_MODE") or settings.extra.get("search_mode")
+    if mode:
+        if mode not in ("user", "organisation"):
+            raise ConfigError(f"DSAR_SEARCH_MODE: must be 'user' or 'organisation', not {mode!r}")
+        return mode == "organisation"
+    return bool(settings.sandbox_url or settings.service_account_file)
+
+
+def web_credentials(record: dict[str, Any]) -> Credentials:
+    return Credentials.from_authorized_user_info(record, scopes=record.get("scopes"))
+
+
+def user_services(services: Any, user: str, record: dict[str, Any]) -> UserServices:
+    creds = web_credentials(record)
+
+    def source(principal: str, scopes: tuple[str, ...]) -> Credentials:
+        if principal.lower() != user:
+            raise ConfigError(f"user mode: {user}'s sign-in covers only {user}'s own mailbox and Drive, "
+                              f"not {principal}'s; organisation-wide searches need DSAR_SERVICE_ACCOUNT_FILE")
+        return creds
+
+    clients = Clients(services.settings, services.seam, credential_source=source)
+    return UserServices(services.settings, services.trail, services.store, services.seam, clients)
+
+
+def start_search(web: Any, case: Case, user: str) -> Started:
+    services = web.services
+    accounts: list[str] | None = None
+    job_services: Any = services
+    if not organisation_mode(services.settings):
+        record = TokenStore(services.settings).get(staff_key(user))
+        if record is None or not record.get("refresh_token"):
+            return Started(sign_in="Searches run in the background after this card has returned, so they need "
+                                   "your permission to work while the sidebar is closed. Sign in once.")
+        missing = registry.missing_scopes(record.get("scopes") or (), "search")
+        if missing:
+            return Started(sign_in="Your sign-in does not yet allow searching: grant "
+                                   + ", ".join(short(s) for s in missing) + ".")
+        job_services, accounts = user_services(services, user, record), [user]
+
+    def work(report: Report) -> dict[str, Any]:
+        items = run_search(job_services, case.ref, user, accounts=accounts,
+                           on_progress=lambda p: report({"progress": p.as_dict()}))
+        return {"items": len(items), "by_source": dict(Counter(i["source"] for i in items))}
+
+    return Started(job_id=web.runner.submit(SEARCH_KIND, case.ref, work))

@@ -1,0 +1,294 @@
+"""The default audit store: one SQLite file (``<DSAR_HOME>/audit.db``) in WAL mode with full sync.
+
+Appends run in ``BEGIN IMMEDIATE`` transactions, which take the write lock before the head is read, so
+concurrent writers (threads or processes) queue up and form one unbroken chain. ``secure_delete=ON``
+overwrites deleted content, so a shredded case key leaves no bytes behind once the WAL is checkpointed.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: SQLite's busy handler alone serialises writers
+    fcntl = None  # type: ignore[assignment]
+
+from .errors import StoreError
+from .store import SUBTREE_CACHE_HEIGHT, CaseKeyRow, Head, ShredMark, StoredCheckpoint, StoredRecord
+
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+  seq INTEGER PRIMARY KEY, time TEXT NOT NULL, case_ref TEXT, body BLOB NOT NULL,
+  leaf BLOB NOT NULL, prev BLOB NOT NULL UNIQUE);
+CREATE INDEX IF NOT EXISTS records_case ON records(case_ref) WHERE case_ref IS NOT NULL;
+CREATE TABLE IF NOT EXISTS tree (
+  id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, frontier BLOB NOT NULL, last_leaf BLOB);
+CREATE TABLE IF NOT EXISTS subtrees (
+  height INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (height, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, time TEXT NOT NULL, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS case_keys (case_ref TEXT PRIMARY KEY, wrapped BLOB NOT NULL, kek_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shredded (case_ref TEXT PRIMARY KEY, time TEXT NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL);
+INSERT OR IGNORE INTO tree (id, size, frontier, last_leaf) VALUES (1, 0, x'', NULL);
+"""
+
+
+def _connect(path: Path, busy_ms: int) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
+    db.execute(f"PRAGMA busy_timeout={busy_ms}")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA secure_delete=ON")
+    return db
+
+
+class _Tx:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def head(self) -> Head:
+        size, frontier, last = self.db.execute("SELECT size, frontier, last_leaf FROM tree WHERE id=1").fetchone()
+        return Head(size, bytes(frontier), bytes(last) if last is not None else None)
+
+    def insert_record(self, seq: int, time: str, case: str | None, body: bytes, leaf: bytes, prev: bytes) -> None:
+        self.db.execute("INSERT INTO records (seq, time, case_ref, body, leaf, prev) VALUES (?,?,?,?,?,?)",
+                        (seq, time, case, body, leaf, prev))
+
+    def save_tree(self, head: Head, subtrees: list[tuple[int, int, bytes]]) -> None:
+        self.db.execute("UPDATE tree SET size=?, frontier=?, last_leaf=? WHERE id=1",
+                        (head.size, head.frontier, head.last_leaf))
+        cached = [s for s in subtrees if s[0] >= SUBTREE_CACHE_HEIGHT]
+        if cached:
+            self.db.executemany("INSERT OR REPLACE INTO subtrees (height, idx, hash) VALUES (?,?,?)", cached)
+
+    def insert_checkpoint(self, cp: StoredCheckpoint) -> None:
+        self.db.execute("INSERT INTO checkpoints (size, root, time, note) VALUES (?,?,?,?)",
+                        (cp.size, cp.root, cp.time, cp.note))
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        return _latest_checkpoint(self.db)
+
+    def get_case_key(self, case: str) -> CaseKeyRow | None:
+        return _case_key(self.db, case)
+
+    def put_case_key(self, row: CaseKeyRow) -> None:
+        self.db.execute("INSERT INTO case_keys (case_ref, wrapped, kek_id) VALUES (?,?,?)",
+                        (row.case, row.wrapped, row.kek_id))
+
+    def delete_case_key(self, case: str) -> bool:
+        return self.db.execute("DELETE FROM case_keys WHERE case_ref=?", (case,)).rowcount > 0
+
+    def shred_mark(self, case: str) -> ShredMark | None:
+        return _shred_mark(self.db, case)
+
+    def put_shred_mark(self, mark: ShredMark) -> None:
+        self.db.execute("INSERT INTO shredded (case_ref, time, seq, actor) VALUES (?,?,?,?)",
+                        (mark.case, mark.time, mark.seq, mark.actor))
+
+
+def _as_bytes(v: object) -> bytes:
+    """Column values as bytes even if someone rewrote them with another type (verify then flags them)."""
+    if isinstance(v, bytes):
+        return v
+    if v is None:
+        return b""
+    return str(v).encode("utf-8")
+
+
+def _latest_checkpoint(db: sqlite3.Connection) -> StoredCheckpoint | None:
+    row = db.execute("SELECT size, root, time, note FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
+    return StoredCheckpoint(row[0], bytes(row[1]), row[2], row[3]) if row else None
+
+
+def _case_key(db: sqlite3.Connection, case: str) -> CaseKeyRow | None:
+    row = db.execute("SELECT case_ref, wrapped, kek_id FROM case_keys WHERE case_ref=?", (case,)).fetchone()
+    return CaseKeyRow(row[0], bytes(row[1]), row[2]) if row else None
+
+
+def _shred_mark(db: sqlite3.Connection, case: str) -> ShredMark | None:
+    row = db.execute("SELECT case_ref, time, seq, actor FROM shredded WHERE case_ref=?", (case,)).fetchone()
+    return ShredMark(*row) if row else None
+
+
+class SQLiteStore:
+    """One connection per thread. ``BEGIN IMMEDIATE`` is what serialises writers; in front of it writers
+    queue on a thread lock and an ``flock`` on ``audit.db.lock`` (as Tessera's POSIX driver does), because
+    SQLite's busy handler polls with sleeps of up to 100 ms, which starves writers under contention."""
+
+    def __init__(self, path: str | os.PathLike, busy_ms: int = 30_000) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.busy_ms = busy_ms
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not self.path.exists()
+        try:
+            db = self._db()
+            if fresh:
+                os.chmod(self.path, 0o600)
+            with self._write_lock:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    for stmt in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
+                        db.execute(stmt)
+                    version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                    if version is None:
+                        db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                    elif version[0] != SCHEMA_VERSION:
+                        raise StoreError(f"{self.path}: audit store schema {version[0]} is not supported "
+                                         f"(this version reads {SCHEMA_VERSION})")
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open the audit store ({e})") from None
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = _connect(self.path, self.busy_ms)
+            self._local.db = db
+        return db
+
+    # -- writes -----------------------------------------------------------------------------------
+    def _lock_fd(self) -> int | None:
+        if fcntl is None:
+            return None
+        fd = getattr(self._local, "lock_fd", None)  # per thread: flock locks belong to open file descriptions
+        if fd is None:
+            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            self._local.lock_fd = fd
+        return fd
+
+    @contextmanager
+    def writer(self) -> Iterator[_Tx]:
+        with self._write_lock:
+            fd = self._lock_fd()
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                db = self._db()
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield _Tx(db)
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            finally:
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+
+    # -- reads ------------------------------------------------------------------------------------
+    def head(self) -> Head:
+        return _Tx(self._db()).head()
+
+    def records(self, start: int = 0, end: int | None = None, case: str | None = None) -> Iterator[StoredRecord]:
+        sql = "SELECT seq, body, leaf FROM records WHERE seq >= ?"
+        args: list = [start]
+        if end is not None:
+            sql += " AND seq < ?"
+            args.append(end)
+        if case is not None:
+            sql += " AND case_ref = ?"
+            args.append(case)
+        cur = self._reader().execute(sql + " ORDER BY seq", args)
+        try:
+            while rows := cur.fetchmany(4096):
+                for seq, body, leaf in rows:
+                    yield StoredRecord(seq, _as_bytes(body), _as_bytes(leaf))
+        finally:
+            cur.close()
+
+    def _reader(self) -> sqlite3.Connection:
+        """A second connection per thread for long reads, so a caller may append while iterating."""
+        db = getattr(self._local, "reader", None)
+        if db is None:
+            db = _connect(self.path, self.busy_ms)
+            self._local.reader = db
+        return db
+
+    def leaves(self, start: int, end: int) -> list[bytes]:
+        rows = self._db().execute("SELECT leaf FROM records WHERE seq >= ? AND seq < ? ORDER BY seq", (start, end))
+        return [bytes(r[0]) for r in rows]
+
+    def subtree(self, height: int, index: int) -> bytes | None:
+        row = self._db().execute("SELECT hash FROM subtrees WHERE height=? AND idx=?", (height, index)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        rows = self._db().execute("SELECT size, root, time, note FROM checkpoints ORDER BY size")
+        return [StoredCheckpoint(r[0], bytes(r[1]), r[2], r[3]) for r in rows]
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        return _latest_checkpoint(self._db())
+
+    def get_case_key(self, case: str) -> CaseKeyRow | None:
+        return _case_key(self._db(), case)
+
+    def shred_mark(self, case: str) -> ShredMark | None:
+        return _shred_mark(self._db(), case)
+
+    def meta(self, key: str) -> str | None:
+        row = self._db().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.writer() as tx:
+            tx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)", (key, value))
+
+    # -- shredding --------------------------------------------------------------------------------
+    def files(self) -> list[Path]:
+        return [p for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")) if p.exists()]
+
+    def _residue(self, needles: list[bytes]) -> list[str]:
+        found = []
+        overlap = max((len(n) for n in needles), default=1) - 1
+        for p in self.files():
+            tail = b""
+            with open(p, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    window = tail + chunk
+                    if any(n in window for n in needles):
+                        found.append(p.name)
+                        break
+                    tail = window[-overlap:] if overlap else b""
+        return found
+
+    def purge_residue(self, needles: list[bytes], wait_s: float = 10.0) -> list[str]:
+        """Checkpoint the WAL into the database and truncate it (retrying while readers finish), then
+        scan the files; VACUUM once if a copy still shows up. Returns the files that still hold one."""
+        db = self._db()
+        deadline = time.monotonic() + wait_s
+        while True:
+            busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        left = self._residue(needles)
+        if left:
+            with self._write_lock:
+                db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            left = self._residue(needles)
+        return left
+
+    def close(self) -> None:
+        for name in ("db", "reader"):
+            db = getattr(self._local, name, None)
+            if db is not None:
+                db.close()
+                setattr(self._local, name, None)
+        fd = getattr(self._local, "lock_fd", None)
+        if fd is not None:
+            os.close(fd)
+            self._local.lock_fd = None

@@ -1,0 +1,55 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) against the add-on and the
+sandbox on loopback. Skipped, with the reason, where either is missing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sandbox.democompany import write_fixture
+from tests.web.conftest import addon, sandbox_server  # noqa: F401 - shared fixtures
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+DOCS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def demo_fixture(tmp_path_factory) -> Path:
+    """The demo company as ``dsar demo`` ships it (full scale), for the browser tests' sandbox."""
+    root = tmp_path_factory.mktemp("demo-full") / "fixture"
+    write_fixture(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium) – browser tests need Debian's Chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.set_default_timeout(15_000)
+    yield p
+    context.close()
+
+
+def screenshot(page, name: str, docs_name: str | None = None) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if docs_name:  # the README shows what fits a screen
+        DOCS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS / docs_name), full_page=False)
+    return path

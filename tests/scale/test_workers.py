@@ -1,0 +1,199 @@
+"""Real Celery workers (``dsar worker --pool=solo`` subprocesses) on real Redis and PostgreSQL, searching a
+sandbox over HTTP: a worker killed with SIGKILL mid-task is replaced and the case completes with exactly
+the single-process result, resuming from the checkpoint; two workers searching one user's mailbox at
+once stay inside that user's quota together (and, as a control, do not when pacing is per process)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from addon.cases.store import item_key
+from addon.cli.case_cmd import open_case
+from addon.config import Settings
+from addon.scale.celery_app import make_app
+from addon.scale.fanout import dispatch, follow
+from addon.scale.tasks import job_id, unit_job_id
+from addon.search.service import run_search
+from addon.services import open_services
+
+from .orgfixture import DOMAIN, write_org
+from .workers import Worker
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(scope="module")
+def demo_fixture(tmp_path_factory) -> Path:
+    from sandbox.democompany import write_fixture
+
+    root = tmp_path_factory.mktemp("demo")
+    write_fixture(root, scale=0.2)
+    return root
+
+
+class Deployment:
+    """One PostgreSQL database, one Redis prefix/queue, one sandbox, and the workers started on them."""
+
+    def __init__(self, fixture: Path, sandbox, pg_url: str, redis_env: dict, tmp: Path, monkeypatch) -> None:
+        meta = json.loads((fixture / "workspace.json").read_text())
+        self.admin = next((u["email"] for u in meta["users"] if u.get("admin")), meta["users"][0]["email"])
+        self.dpo = next(u["email"] for u in meta["users"] if u["email"].startswith("dpo@"))
+        self.sandbox = sandbox
+        self.tmp = tmp
+        self.env = {**redis_env, "DSAR_HOME": str(tmp / "home"), "DSAR_DATABASE_URL": pg_url,
+                    "DSAR_SANDBOX_URL": sandbox.url, "DSAR_ACTOR": self.dpo, "DSAR_DPO": self.dpo,
+                    "DSAR_ADMIN": self.admin, "DSAR_DOMAIN": meta["domain"],
+                    "DSAR_VISIBILITY_TIMEOUT": "4", "DSAR_LEASE_SECONDS": "4"}
+        for k, v in self.env.items():
+            monkeypatch.setenv(k, v)
+        self.services = open_services()
+        self.services.trail  # keys and origin exist before any worker opens them
+        self.app = make_app()
+        self.workers: list[Worker] = []
+
+    def worker(self, name: str, **env) -> Worker:
+        w = Worker({**self.env, **env}, name, self.tmp)
+        self.workers.append(w)
+        return w
+
+    def open_case(self, subject: dict):
+        return open_case(self.services, "access", subject["names"][:1], subject.get("emails", []),
+                         subject.get("phones", []), subject.get("identifiers", []), dt.date.today(), self.dpo)
+
+    def log(self, since: int = 0) -> list[dict]:
+        return requests.get(f"{self.sandbox.url}/_sandbox/requests", params={"since": since}, timeout=10).json()
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.stop()
+        self.services.trail.close()
+
+
+@pytest.fixture
+def deployment_for(pg_url, redis_env, tmp_path, monkeypatch, sandbox_factory):
+    made: list[Deployment] = []
+
+    def make(fixture: Path, **sandbox_kw) -> Deployment:
+        d = Deployment(fixture, sandbox_factory(fixture, **sandbox_kw), pg_url, redis_env, tmp_path, monkeypatch)
+        made.append(d)
+        return d
+
+    yield make
+    for d in made:
+        d.close()
+
+
+def _keys(items: list[dict]) -> list[str]:
+    return sorted(item_key(i) for i in items)
+
+
+def test_worker_killed_mid_task_is_replaced_and_the_case_completes_once(demo_fixture, deployment_for):
+    dep = deployment_for(demo_fixture)
+    subject = json.loads((demo_fixture / "expected.json").read_text())["subjects"][0]
+    a = dep.worker("a")  # starting takes seconds: overlap it with the single-process reference run
+    local = open_services(Settings(home=dep.tmp / "local", sandbox_url=dep.sandbox.url, actor=dep.dpo,
+                                   domain=DOMAIN, admin=dep.admin, extra={"dpo": dep.dpo}))
+    ref_case = open_case(local, "access", subject["names"][:1], subject["emails"], subject["phones"],
+                         subject["identifiers"], dt.date.today(), dep.dpo)
+    reference = _keys(run_search(local, ref_case.ref, dep.dpo))
+    assert len(reference) >= 10  # the planted subject is found at all
+
+    requests.put(f"{dep.sandbox.url}/_sandbox/faults", json={"spec": "latency=40"}, timeout=10).raise_for_status()
+    case = dep.open_case(subject)
+    a.wait_ready()
+    sent = dispatch(dep.services, case.ref, dep.dpo, app=dep.app)
+    assert len(sent.queued) == 12  # 6 mailboxes + 6 Drives
+
+    store, jid = dep.services.store, job_id(case.ref, 0)
+    victim = None
+    deadline = time.monotonic() + 60
+    while victim is None and time.monotonic() < deadline:
+        for key in sent.units:
+            row = store.job(unit_job_id(jid, key))
+            if row["status"] == "running" and len(row["state"].get("done", [])) >= 2 and not row["state"].get("finished"):
+                victim = (key, list(row["state"]["done"]))
+                break
+        else:
+            time.sleep(0.02)
+    assert victim, "no unit was caught between two checkpoints"
+    a.kill()
+    killed_at = time.time()
+    key, done_at_kill = victim
+    assert store.job(unit_job_id(jid, key))["status"] == "running"  # left behind unfinished
+
+    b = dep.worker("b").wait_ready()
+    items = follow(dep.services, case.ref, poll=0.5, timeout=150)
+
+    assert _keys(items) == reference  # same items as one process found, each exactly once
+    assert len(items) == len({item_key(i) for i in items})
+    assert store.job(jid)["status"] == "done" and store.get(case.ref).status == "review"
+    final = store.job(unit_job_id(jid, key))
+    assert final["status"] == "done" and final["state"]["done"][:len(done_at_kill)] == done_at_kill
+    # resumed from the checkpoint: nothing checkpointed before the kill was read again afterwards
+    account = key.split(":", 1)[1]
+    again = [e for e in dep.log() if e["time"] > killed_at and e["user"] == account
+             and any(i in e["path"] for i in done_at_kill)]
+    assert again == []
+    b_log = b.log.read_text()
+    assert f"dsar:{jid}/{key}] succeeded" in b_log  # the killed task was delivered again, to b
+    verdict = dep.services.trail.verify()  # one chain, written by a, b and this process
+    assert verdict.ok, [str(p) for p in verdict.problems]
+
+
+def _two_cases_on_one_mailbox(dep: Deployment, user: str) -> tuple[list, list]:
+    cases = [dep.open_case({"names": ["Jane Doe"], "emails": ["jane.doe@example.com"]}) for _ in range(2)]
+    workers = [dep.worker(f"q{i}", **dep.extra_env) for i in range(2)]
+    for w in workers:
+        w.wait_ready()
+    for c in cases:
+        dispatch(dep.services, c.ref, dep.dpo, accounts=[user], app=dep.app)
+    results = [follow(dep.services, c.ref, poll=0.5, timeout=120) for c in cases]
+    return cases, results
+
+
+def _interleaved(dep: Deployment, cases) -> int:
+    """How many of one case's message fetches the sandbox served while the other case's were under way
+    (from the audit trail): at least a whole batch means the two workers really shared the mailbox."""
+    times = []
+    for c in cases:
+        times.append(sorted(r["time"] for r in dep.services.trail.records(case=c.ref)
+                            if r["api_method"] == "gmail.users.messages.get" and r["outcome"] == "ok"))
+    a, b = times
+    return max(sum(a[0] < t < a[-1] for t in b), sum(b[0] < t < b[-1] for t in a))
+
+
+@pytest.fixture(scope="module")
+def one_busy_mailbox(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("quota")
+    write_org(root, users=1, messages=160, docs=0, hit_every=1)
+    return root
+
+
+def test_two_workers_stay_inside_one_users_quota_together(one_busy_mailbox, deployment_for):
+    dep = deployment_for(one_busy_mailbox)  # sandbox quotas on, as Google's: 250 units/s per user
+    dep.extra_env = {}
+    user = f"user0000@{DOMAIN}"
+    cases, results = _two_cases_on_one_mailbox(dep, user)
+    assert [len([i for i in r if i["source"] == "gmail"]) for r in results] == [160, 160]
+    assert _interleaved(dep, cases) >= 50  # the two workers really did fetch from the mailbox at the same time
+    quota = requests.get(f"{dep.sandbox.url}/_sandbox/quota", timeout=10).json()
+    assert quota["rejections"].get(user, 0) == 0, quota
+    used = quota["units"][user]["gmail"]
+    assert used >= 2 * 160 * 5
+    spent = dep.services.pacer.spent(user, "gmail")  # the shared Redis bucket saw every unit the sandbox charged
+    assert spent == used
+
+
+def test_control_per_process_pacing_runs_into_the_users_quota(one_busy_mailbox, deployment_for):
+    dep = deployment_for(one_busy_mailbox)
+    dep.extra_env = {"DSAR_SHARED_PACING": "0"}  # each worker paces only itself
+    user = f"user0000@{DOMAIN}"
+    cases, results = _two_cases_on_one_mailbox(dep, user)
+    assert [len([i for i in r if i["source"] == "gmail"]) for r in results] == [160, 160]  # retries recover
+    quota = requests.get(f"{dep.sandbox.url}/_sandbox/quota", timeout=10).json()
+    assert quota["rejections"].get(user, 0) > 0, quota
