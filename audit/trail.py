@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from .checkpoints import Checkpoint, Signer, Verifier, sign_checkpoint
 from addon.errors import ConfigError
 
+from .checkpoints import Checkpoint, Signer, Verifier, sign_checkpoint
 from .errors import AuditError, AuditInputError, AuditWriteError, CaseKeyError, CaseKeyShredded
 from .keys import CaseKeys, load_master_key, load_signer, mac_with, seal_with
 from .merkle import Frontier, consistency_proof, inclusion_proof, node_hash, range_hash, root_of
@@ -138,14 +138,17 @@ class AuditTrail:
         now = self.clock()
         if self._next_checkpoint is not None and now < self._next_checkpoint:
             return None
-        latest = self.store.latest_checkpoint()
-        if latest is not None:
-            since = parse_time(latest.time).timestamp()
-        else:
-            first = next(self.store.records(0, 1), None)
-            if first is None:
-                return None
-            since = parse_time(Record.from_body(first.body).fields["time"]).timestamp()
+        try:
+            latest = self.store.latest_checkpoint()
+            if latest is not None:
+                since = parse_time(latest.time).timestamp()
+            else:
+                first = next(self.store.records(0, 1), None)
+                if first is None:
+                    return None
+                since = parse_time(Record.from_body(first.body).fields["time"]).timestamp()
+        except Exception as e:
+            raise AuditWriteError(f"checkpoint not written: the store cannot be read ({e})") from e
         if now < since + self.checkpoint_every:
             self._next_checkpoint = since + self.checkpoint_every
             return None
@@ -158,20 +161,29 @@ class AuditTrail:
     def shred(self, case: str, actor: str) -> ShredResult:
         """Destroy the case key (and the record says so, in the same transaction). Sealed values of the
         case become unreadable for good; every hash, link, root and checkpoint stays valid."""
-        with self.store.writer() as tx:
-            row = tx.get_case_key(case)
-            if row is None:
-                mark = tx.shred_mark(case)
-                if mark is not None:
-                    raise CaseKeyShredded(f"case key shredded: {case} already (by {mark.actor} at {mark.time}, record {mark.seq})")
-                raise CaseKeyError(f"case {case}: no key in this audit store (nothing to shred)")
-            base = normalise({"actor": actor, "case": case, "outcome": "shred", "operation": "audit.shred",
-                              "detail": "case key destroyed (crypto-shredding); sealed values unreadable"})
-            record, _ = self._append_in(tx, base, None)
-            tx.delete_case_key(case)
-            tx.put_shred_mark(ShredMark(case, record["time"], record.seq, actor))
+        try:
+            with self.store.writer() as tx:
+                row = tx.get_case_key(case)
+                if row is None:
+                    mark = tx.shred_mark(case)
+                    if mark is not None:
+                        raise CaseKeyShredded(f"case key shredded: {case} already (by {mark.actor} at {mark.time}, "
+                                              f"record {mark.seq})")
+                    raise CaseKeyError(f"case {case}: no key in this audit store (nothing to shred)")
+                base = normalise({"actor": actor, "case": case, "outcome": "shred", "operation": "audit.shred",
+                                  "detail": "case key destroyed (crypto-shredding); sealed values unreadable"})
+                record, _ = self._append_in(tx, base, None)
+                tx.delete_case_key(case)
+                tx.put_shred_mark(ShredMark(case, record["time"], record.seq, actor))
+        except AuditError:
+            raise
+        except Exception as e:
+            raise AuditWriteError(f"case {case}: the key was not shredded ({e})") from e
         self.keys.forget(case)
-        residue = self.store.purge_residue([row.wrapped])
+        try:
+            residue = self.store.purge_residue([row.wrapped])
+        except Exception as e:  # the key row is gone; only the clean-up of old pages failed
+            residue = [f"{self.store.location} (clean-up failed: {e})"]
         return ShredResult(case, record, residue)
 
     def unseal(self, record: Record, name: str) -> str:

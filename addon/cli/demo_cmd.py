@@ -54,6 +54,11 @@ def demo(out: Path, subjects: int) -> None:
             items = search_with_progress(services, case.ref, dpo)
             console.print(summary_table(items))
             results.append((case.ref, subj, items))
+        # -- tracker and access package (addon/cli/demo_package.py) -------------------------------------------
+        from .demo_package import show_tracker_and_package
+
+        show_tracker_and_package(services, dpo, [ref for ref, _, _ in results])
+        # -------------------------------------------------------------------------------------------------------
         verdict = services.trail.verify() if hasattr(services.trail, "verify") else None
     table = Table("Case", "Subject", "Gmail", "Drive", "Sheet rows", "Expected", title="3. Results")
     for ref, subj, items in results:

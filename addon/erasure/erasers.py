@@ -22,7 +22,7 @@ from ..cases.store import now_iso
 from .errors import RunFailed
 from .plan import GOOGLE_TEXT
 from .rows import assign, delete_requests, locate, redact_data, row_cells, unexpected_loss
-from .snapshot import read_book
+from .snapshot import SheetsApi, read_book
 
 HASH_BATCH = 50  # parts per batch of reads (Gmail recommends at most 50)
 GMAIL_IDS = 1000  # ids per batchModify / batchDelete (Gmail's maximum)
@@ -83,9 +83,10 @@ def _mark(job, key: str, **fields: Any) -> None:
 
 def erase_gmail(job, svc: Any, actions: Sequence[dict]) -> None:
     todo = [a for a in actions if "outcome" not in job.item(a["key"])]
+    messages = svc.users().messages()
     for part in chunks(todo, GMAIL_IDS):
         by_id = {a["message_id"]: a for a in part}
-        unhashed = {mid: svc.users().messages().get(userId="me", id=mid, format="raw")
+        unhashed = {mid: messages.get(userId="me", id=mid, format="raw")
                     for mid, a in by_id.items() if "sha256" not in job.item(a["key"])}
 
         def hashed(mid: str, msg: dict) -> None:
@@ -98,7 +99,7 @@ def erase_gmail(job, svc: Any, actions: Sequence[dict]) -> None:
         for action in ("trash", "delete"):
             ids = [a["message_id"] for a in live if a["action"] == action]
             if ids:
-                _gmail_act(job, svc, action, ids, by_id)
+                _gmail_act(job, svc, messages, action, ids, by_id)
         job.hook("acted", {"source": "gmail", "items": len(live)})
         for a in live:
             if "outcome" not in job.item(a["key"]):
@@ -107,8 +108,7 @@ def erase_gmail(job, svc: Any, actions: Sequence[dict]) -> None:
         job.hook("saved", {"source": "gmail", "items": len(live)})
 
 
-def _gmail_act(job, svc: Any, action: str, ids: list[str], by_id: dict[str, dict]) -> None:
-    users = svc.users().messages()
+def _gmail_act(job, svc: Any, users: Any, action: str, ids: list[str], by_id: dict[str, dict]) -> None:
     try:
         if action == "trash":
             users.batchModify(userId="me", body={"ids": ids, "addLabelIds": ["TRASH"]}).execute()
@@ -137,18 +137,19 @@ class _Sha256Sink:
         return len(data)
 
 
-def file_sha256(svc: Any, action: dict) -> tuple[str, str] | None:
-    """(SHA-256, what was hashed) of a file's content now; None when the file is gone."""
+def file_sha256(files: Any, action: dict) -> tuple[str, str] | None:
+    """(SHA-256, what was hashed) of a file's content now; None when the file is gone (``files``: the
+    Drive client's files collection)."""
     fid, mime = action["file_id"], action.get("mime_type", "")
     try:
         if mime in GOOGLE_TEXT:
-            data = svc.files().export(fileId=fid, mimeType="text/plain").execute()
+            data = files.export(fileId=fid, mimeType="text/plain").execute()
             return hashlib.sha256(data).hexdigest(), "exported text/plain"
         if mime.startswith("application/vnd.google-apps."):
-            meta = svc.files().get(fileId=fid, fields="id,mimeType,modifiedTime,version").execute()
+            meta = files.get(fileId=fid, fields="id,mimeType,modifiedTime,version").execute()
             return hashlib.sha256(canonical_json(meta)).hexdigest(), "metadata (no byte content)"
         sink = _Sha256Sink()
-        down = MediaIoBaseDownload(sink, svc.files().get_media(fileId=fid), chunksize=CHUNK)
+        down = MediaIoBaseDownload(sink, files.get_media(fileId=fid), chunksize=CHUNK)
         done = False
         while not done:
             _, done = down.next_chunk()
@@ -161,17 +162,17 @@ def file_sha256(svc: Any, action: dict) -> tuple[str, str] | None:
 
 def erase_drive(job, svc: Any, actions: Sequence[dict]) -> None:
     todo = [a for a in actions if "outcome" not in job.item(a["key"])]
+    files = svc.files()
     for part in chunks(todo, DRIVE_BATCH):
         for a in part:
             if "sha256" not in job.item(a["key"]):
-                got = file_sha256(svc, a)
+                got = file_sha256(files, a)
                 if got is None:
                     _mark(job, a["key"], outcome="already_gone")
                 else:
                     _mark(job, a["key"], sha256=got[0], hash_of=got[1])
         job.save()
         live = {a["key"]: a for a in part if "outcome" not in job.item(a["key"])}
-        files = svc.files()
         reqs = {k: (files.update(fileId=a["file_id"], body={"trashed": True}, fields="id,trashed")
                     if a["action"] == "trash" else files.delete(fileId=a["file_id"])) for k, a in live.items()}
         run_batch(svc, reqs, lambda k, _r: None, lambda k: _mark(job, k, outcome="already_gone"))
@@ -188,12 +189,13 @@ def erase_drive(job, svc: Any, actions: Sequence[dict]) -> None:
 def erase_sheets(job, svc: Any, actions: Sequence[dict]) -> None:
     """Per spreadsheet: re-read the tabs, find the planned rows by content, blank cells (redact) and delete
     rows bottom-up in one batchUpdate (atomic in Google), then re-read to prove no other row went."""
+    api = SheetsApi(svc)
     by_file: dict[str, list[dict]] = {}
     for a in actions:
         if "outcome" not in job.item(a["key"]):
             by_file.setdefault(a["file_id"], []).append(a)
     for fid, acts in sorted(by_file.items()):
-        ids, values = read_book(svc, fid, {a["sheet"] for a in acts})
+        ids, values = read_book(api, fid, {a["sheet"] for a in acts})
         deletes: dict[str, list[int]] = {}
         redacts: list[dict] = []
         placed_rows: dict[str, int] = {}
@@ -218,12 +220,12 @@ def erase_sheets(job, svc: Any, actions: Sequence[dict]) -> None:
         job.pending.update(placed_rows)
         job.save()
         if redacts:
-            svc.spreadsheets().values().batchUpdate(
+            api.values.batchUpdate(
                 spreadsheetId=fid, body={"valueInputOption": "RAW", "data": redacts}).execute()
         if deletes:
             reqs = [r for title, rows in sorted(deletes.items()) for r in delete_requests(ids[title], rows)]
-            svc.spreadsheets().batchUpdate(spreadsheetId=fid, body={"requests": reqs}).execute()
-            _check_nothing_else_went(job, svc, fid, values, deletes, {a["key"]: a for a in live}, placed_rows)
+            api.book.batchUpdate(spreadsheetId=fid, body={"requests": reqs}).execute()
+            _check_nothing_else_went(job, api, fid, values, deletes, {a["key"]: a for a in live}, placed_rows)
         job.hook("acted", {"source": "sheets", "items": len(live)})
         for a in live:
             _mark(job, a["key"], outcome=OUTCOME[a["action"]])
@@ -232,9 +234,9 @@ def erase_sheets(job, svc: Any, actions: Sequence[dict]) -> None:
         job.hook("saved", {"source": "sheets", "items": len(live)})
 
 
-def _check_nothing_else_went(job, svc: Any, fid: str, before: dict, deletes: dict[str, list[int]],
+def _check_nothing_else_went(job, api: SheetsApi, fid: str, before: dict, deletes: dict[str, list[int]],
                              live: dict[str, dict], placed: dict[str, int]) -> None:
-    _, after = read_book(svc, fid, deletes)
+    _, after = read_book(api, fid, deletes)
     for title, rows in deletes.items():
         expected = [list(v) for v in before[title] or []]
         for key, a in live.items():  # redactions in the same tab changed those rows on purpose

@@ -34,12 +34,22 @@ def label_names(services, accounts: Iterable[str], purpose: Purpose) -> dict[str
     return out
 
 
-def read_book(sheets: Any, file_id: str, titles: Iterable[str]) -> tuple[dict[str, int], dict[str, list | None]]:
+class SheetsApi:
+    """The spreadsheets and values collections of a Sheets client, built once: googleapiclient builds every
+    method (and its docstring from the schema) anew on each ``spreadsheets()`` call, which is slow."""
+
+    def __init__(self, service: Any) -> None:
+        self.service = service
+        self.book = service.spreadsheets()
+        self.values = self.book.values()
+
+
+def read_book(sheets: SheetsApi, file_id: str, titles: Iterable[str]) -> tuple[dict[str, int], dict[str, list | None]]:
     """(tab title -> sheetId, tab title -> current values) for the named tabs of one spreadsheet; a tab or
     file that is gone reads as None. Two read calls whatever the number of tabs."""
     wanted = sorted(set(titles))
     try:
-        meta = sheets.spreadsheets().get(spreadsheetId=file_id, fields="sheets.properties(sheetId,title)").execute()
+        meta = sheets.book.get(spreadsheetId=file_id, fields="sheets.properties(sheetId,title)").execute()
     except HttpError as e:
         if e.resp.status == 404:
             return {}, {t: None for t in wanted}
@@ -48,7 +58,7 @@ def read_book(sheets: Any, file_id: str, titles: Iterable[str]) -> tuple[dict[st
     present = [t for t in wanted if t in ids]
     out: dict[str, list | None] = {t: None for t in wanted}
     if present:
-        data = sheets.spreadsheets().values().batchGet(
+        data = sheets.values.batchGet(
             spreadsheetId=file_id, ranges=[quote_tab(t) for t in present], valueRenderOption="FORMATTED_VALUE",
             majorDimension="ROWS").execute()
         for title, vr in zip(present, data.get("valueRanges", [])):
@@ -62,7 +72,7 @@ def subject_rows(services, tabs: Mapping[str, tuple[str, set[str]]], matcher: An
     out: dict[tuple[str, str], list[SheetRow] | None] = {}
     with acting(purpose):
         for file_id, (owner, titles) in sorted(tabs.items()):
-            sheets = services.clients.sheets(owner, registry.scopes_for_operations(SHEET_OPS))
+            sheets = SheetsApi(services.clients.sheets(owner, registry.scopes_for_operations(SHEET_OPS)))
             for title, values in read_book(sheets, file_id, titles)[1].items():
                 out[(file_id, title)] = None if values is None else matching_rows(values, matcher)
     return out

@@ -90,10 +90,7 @@ class _Zip:
         self.zf.write(src, arcname)
 
     def add_bytes(self, data: bytes, arcname: str) -> None:
-        info = zipfile.ZipInfo(arcname, date_time=dt.datetime.now().timetuple()[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        self.zf.writestr(info, data)
+        self.zf.writestr(arcname, data, compress_type=zipfile.ZIP_DEFLATED)
 
     def close(self) -> None:
         self.zf.close()

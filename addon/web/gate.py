@@ -5,6 +5,7 @@ errors become cards; nothing a user can cause becomes a traceback."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 import zoneinfo
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from functools import wraps
 from typing import Any, Callable, Iterable
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from googleapiclient.errors import HttpError
 
 from scopes import registry
 from scopes.manifest import deployment_scopes
@@ -68,8 +70,21 @@ def refusal_record(path: str, reason: str, latency_ms: float) -> dict[str, Any]:
 
 
 def _refuse(web: Any, reason: str, t0: float) -> tuple[Response, int]:
-    web.services.trail.append(refusal_record(request.path, reason, (time.perf_counter() - t0) * 1000), sealed=None)
+    try:
+        web.services.trail.append(refusal_record(request.path, reason, (time.perf_counter() - t0) * 1000), sealed=None)
+    except DsarError as e:  # the refusal stands even when it cannot be recorded
+        reason += f" (not recorded: {e})"
     return jsonify(error="unauthorized", reason=reason), 401
+
+
+def google_error(e: HttpError) -> tuple[int, str, str]:
+    """(status, reason, message) of an error Google answered with."""
+    try:
+        err = json.loads(e.content or b"{}").get("error", {})
+    except ValueError:
+        err = {}
+    reason = next((d.get("reason", "") for d in err.get("errors", []) if isinstance(d, dict)), "")
+    return e.resp.status, reason, err.get("message") or str(e.resp.reason or "")
 
 
 def addon_endpoint(bp: Blueprint, name: str, *, needs: Callable[[Ctx], Iterable[str]] | None = None):
@@ -103,8 +118,13 @@ def addon_endpoint(bp: Blueprint, name: str, *, needs: Callable[[Ctx], Iterable[
                     return jsonify(responses.request_scopes(missing))
             try:
                 out = fn(ctx)
-            except RoleError:
-                out = responses.push(notices.denied_card(ctx.links, user, ctx.role, _ACTIONS.get(name, "This")))
+            except HttpError as e:
+                status, reason, message = google_error(e)
+                if status == 403 and reason == "insufficientPermissions" and needs is not None:
+                    return jsonify(responses.request_scopes(needs(ctx)))
+                out = responses.push(notices.error_card(ctx.links, "Google refused", f"{status}: {message}"))
+            except RoleError as e:
+                out = responses.push(notices.denied_card(ctx.links, user, str(e)))
             except NotFound as e:
                 out = responses.push(notices.error_card(ctx.links, "Not found", str(e)))
             except DsarError as e:
@@ -118,15 +138,9 @@ def addon_endpoint(bp: Blueprint, name: str, *, needs: Callable[[Ctx], Iterable[
 
 
 def step_scopes(step: str) -> Callable[[Ctx], Iterable[str]]:
-    return lambda ctx: registry.missing_scopes(ctx.granted, step)
+    return lambda ctx: registry.scopes_for_step(step)
 
 
 def operation_scopes(*ops: str) -> Callable[[Ctx], Iterable[str]]:
     return lambda ctx: registry.scopes_for_operations(ops)
 
-
-_ACTIONS = {
-    "case_form": "Opening a request", "case_open": "Opening a request", "search_start": "Searching",
-    "results": "Seeing results", "drive_check": "Checking files", "cases": "Seeing requests",
-    "case_show": "Seeing a request", "job": "Following a search",
-}

@@ -19,7 +19,6 @@ from .search import Matcher
 from .store import DriveFile
 
 bp = Blueprint("drive", __name__)
-SESSIONS: dict[str, upload.Session] = {}
 
 
 def _file_out(call: Call, f: DriveFile) -> dict[str, Any]:
@@ -151,7 +150,7 @@ def _read_upload(call: Call) -> tuple[upload.Media | None, str]:
 def _start_session(call: Call, media: upload.Media, file_id: str | None) -> Response:
     session = upload.new_session(call.user, media.metadata, media.mime, request.headers.get("X-Upload-Content-Length"),
                                  call.args.to_dict(flat=True), file_id)
-    SESSIONS[session.id] = session
+    store_of(call).uploads[session.id] = session
     path = "/upload/drive/v3/files" + (f"/{file_id}" if file_id else "")
     resp = Response(status=200)
     resp.headers["Location"] = f"{request.host_url.rstrip('/')}{path}?uploadType=resumable&upload_id={session.id}"
@@ -188,7 +187,8 @@ def resumable_put(fileId: str | None = None) -> Response:
     ctx = sandbox()
     g.sandbox_method = "drive.files.update" if fileId else "drive.files.create"
     try:
-        session = SESSIONS.get(request.args.get("upload_id", ""))
+        uploads = ctx.ws.drive.uploads if ctx.ws.drive is not None else {}
+        session = uploads.get(request.args.get("upload_id", ""))
         if session is None:
             raise ApiError(404, "No such upload session.", "notFound", location="upload_id")
         g.sandbox_user = session.user
@@ -201,7 +201,7 @@ def resumable_put(fileId: str | None = None) -> Response:
             if session.data:
                 resp.headers["Range"] = f"bytes=0-{len(session.data) - 1}"
             return resp
-        SESSIONS.pop(session.id, None)
+        uploads.pop(session.id, None)
         with ctx.ws.lock:
             call = Call(methods()[g.sandbox_method], _grant_for(ctx, session.user, grant), ctx.ws)
             data = bytes(session.data)

@@ -134,6 +134,8 @@ class DriveStore:
         self.index = TextIndex()
         self._indexed: dict[str, int] = {}  # file id -> spreadsheet version indexed
         self._dirty: set[str] = set()  # spreadsheets changed since indexed
+        #: resumable upload sessions in progress (sandbox.drive.upload.Session by upload_id)
+        self.uploads: dict[str, Any] = {}
 
     # --- creation ---------------------------------------------------------------------------------------
     def root(self, email: str) -> DriveFile:

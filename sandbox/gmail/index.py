@@ -7,7 +7,7 @@ segment is its tokens joined by single spaces, so "consecutive whole tokens" is 
 never run into each other: a phrase cannot span the subject and the body, two recipients, or a display
 name and its address.
 
-Ordinals are never reused; a deleted message leaves stale postings that callers mask with :attr:`alive`.
+Ordinals are never reused; deleting a message takes it out of every posting and label set.
 """
 from __future__ import annotations
 
@@ -78,35 +78,30 @@ def _seg_matches(rule: AddressRule, s: AddrSeg) -> bool:
 
 
 class Index:
+    """Postings per field, plus each message's field text (segments as `` tok tok `` joined by newlines, so a
+    padded phrase is one substring test and cannot cross a segment). Sets handed out are the caller's own,
+    except :meth:`label_set`."""
+
     def __init__(self) -> None:
         self.postings: dict[str, dict[str, set[int]]] = {f: {} for f in FIELDS}
+        self.texts: dict[str, dict[int, str]] = {f: {} for f in FIELDS}
+        self.addrs: dict[str, dict[int, list[AddrSeg]]] = {f: {} for f in ADDRESS_FIELDS}
         self.labels: dict[str, set[int]] = {}
         self.alive: set[int] = set()
         self.dates: dict[int, int] = {}  # ordinal -> internalDate (ms)
         self.sizes: dict[int, int] = {}
         self.msgids: dict[str, set[int]] = {}  # Message-ID (with <>) -> ordinals
-        self._segments: dict[int, dict[str, list]] = {}
         self._by_date: list[tuple[int, int]] | None = []
 
     # -- building ---------------------------------------------------------------------------------------
     def add(self, ordinal: int, a: Analysis, labels: set[str], date_ms: int, size: int) -> None:
-        segs: dict[str, list] = {}
-        texts = {"subject": [a.subject], "body": a.bodies, "filename": a.filenames}
-        for f, values in texts.items():
-            out = []
-            seen: set[str] = set()
-            for v in values:
-                toks = tokens(v)
-                if toks:
-                    out.append(joined(toks))
-                    seen.update(toks)
-            _post(self.postings[f], seen, ordinal)
-            segs[f] = out
+        for f, values in (("subject", (a.subject,)), ("body", a.bodies), ("filename", a.filenames)):
+            self._add_text(f, ordinal, [joined(tokens(v)) for v in values])
         for f in ADDRESS_FIELDS:
-            out = [AddrSeg.of(x) for x in a.addresses.get(f, [])]
-            _post(self.postings[f], {t for seg in out for t in f"{seg.name} {seg.full}".split()}, ordinal)
-            segs[f] = out
-        self._segments[ordinal] = segs
+            segs = [AddrSeg.of(x) for x in a.addresses.get(f, ())]
+            if segs:
+                self.addrs[f][ordinal] = segs
+            self._add_text(f, ordinal, [t for seg in segs for t in (seg.name, seg.full)])
         self.alive.add(ordinal)
         self.dates[ordinal] = date_ms
         self.sizes[ordinal] = size
@@ -116,23 +111,53 @@ class Index:
             self.labels.setdefault(lid, set()).add(ordinal)
         self._by_date = None
 
+    def _add_text(self, field: str, ordinal: int, segments: list[str]) -> None:
+        segments = [s for s in segments if s]
+        if not segments:
+            return
+        text = " " + " \n ".join(segments) + " "
+        self.texts[field][ordinal] = text
+        post = self.postings[field]
+        get = post.get
+        for t in set(text.split()):
+            s = get(t)
+            if s is None:
+                post[t] = {ordinal}
+            else:
+                s.add(ordinal)
+
     def relabel(self, ordinal: int, old: set[str], new: set[str]) -> None:
         for lid in old - new:
             self.labels.get(lid, set()).discard(ordinal)
         for lid in new - old:
             self.labels.setdefault(lid, set()).add(ordinal)
 
-    def remove(self, ordinal: int, labels: set[str]) -> None:
+    def remove(self, ordinal: int, labels: set[str], message_id: str = "") -> None:
+        """Forget a message everywhere, postings included (so no look-up needs masking)."""
         self.alive.discard(ordinal)
-        self._segments.pop(ordinal, None)
+        for f in FIELDS:
+            text = self.texts[f].pop(ordinal, None)
+            if text:
+                post = self.postings[f]
+                for t in set(text.split()):
+                    s = post.get(t)
+                    if s is not None:
+                        s.discard(ordinal)
+                        if not s:
+                            del post[t]
+        for f in ADDRESS_FIELDS:
+            self.addrs[f].pop(ordinal, None)
         for lid in labels:
             self.labels.get(lid, set()).discard(ordinal)
+        if message_id in self.msgids:
+            self.msgids[message_id].discard(ordinal)
         self.dates.pop(ordinal, None)
         self.sizes.pop(ordinal, None)
         self._by_date = None
 
     # -- look-ups ---------------------------------------------------------------------------------------
     def _candidates(self, field: str, toks: list[str]) -> set[int]:
+        """Messages whose ``field`` holds every token (a new set)."""
         post = self.postings[field]
         sets = []
         for t in set(toks):
@@ -148,42 +173,45 @@ class Index:
                 break
         return out
 
-    def _texts(self, ordinal: int, field: str) -> list[str]:
-        segs = self._segments.get(ordinal, {}).get(field, [])
-        if field in ADDRESS_FIELDS:
-            return [t for s in segs for t in (s.name, s.full)]
-        return segs
-
     def phrase(self, fields: tuple[str, ...], toks: list[str]) -> set[int]:
         """Messages where ``toks`` occur consecutively in one segment of any of ``fields``."""
-        if not toks:
-            return set()
-        phrase = joined(toks)
         out: set[int] = set()
+        if len(toks) == 1:
+            for f in fields:
+                s = self.postings[f].get(toks[0])
+                if s:
+                    out |= s
+            return out
+        if not toks:
+            return out
+        padded = f" {joined(toks)} "
         for f in fields:
-            cand = self._candidates(f, toks) - out
-            if len(toks) > 1:
-                cand = {o for o in cand if any(phrase_in(phrase, s) for s in self._texts(o, f))}
-            out |= cand
-        return out & self.alive
+            cand = self._candidates(f, toks)
+            cand -= out
+            texts = self.texts[f]
+            out |= {o for o in cand if padded in texts[o]}
+        return out
 
     def address(self, field: str, rule: AddressRule) -> set[int]:
         """Messages with an address in ``field`` that satisfies ``rule``."""
         if rule.kind == "phrase":
             return self.phrase((field,), rule.phrase.split())
-        toks = f"{rule.local} {rule.domain}".split()
-        cand = self._candidates(field, toks)
-        segs = self._segments
-        return {o for o in cand if any(_seg_matches(rule, s) for s in segs.get(o, {}).get(field, []))} & self.alive
+        cand = self._candidates(field, f"{rule.local} {rule.domain}".split())
+        addrs = self.addrs[field]
+        return {o for o in cand if any(_seg_matches(rule, s) for s in addrs.get(o, ()))}
+
+    def label_set(self, label_id: str) -> set[int]:
+        """The index's own set for a label: read it, never change it."""
+        return self.labels.get(label_id, _EMPTY)
 
     def label(self, label_id: str) -> set[int]:
-        return self.labels.get(label_id, set()) & self.alive
+        return set(self.labels.get(label_id, _EMPTY))
 
     def message_id(self, value: str) -> set[int]:
         v = value.strip()
         if not v.startswith("<"):
             v = f"<{v}>"
-        return self.msgids.get(v, set()) & self.alive
+        return set(self.msgids.get(v, _EMPTY))
 
     def date_range(self, start_ms: int | None = None, end_ms: int | None = None) -> set[int]:
         """Messages with ``start_ms <= internalDate < end_ms`` (either bound optional)."""
@@ -192,7 +220,7 @@ class Index:
         bd = self._by_date
         lo = 0 if start_ms is None else bisect.bisect_left(bd, (start_ms, -1))
         hi = len(bd) if end_ms is None else bisect.bisect_left(bd, (end_ms, -1))
-        return {o for _, o in bd[lo:hi]} & self.alive
+        return {o for _, o in bd[lo:hi]}
 
     def larger(self, size: int) -> set[int]:
         return {o for o, s in self.sizes.items() if s > size}
@@ -201,11 +229,4 @@ class Index:
         return {o for o, s in self.sizes.items() if s < size}
 
 
-def _post(postings: dict[str, set[int]], toks: set[str], ordinal: int) -> None:
-    get = postings.get
-    for t in toks:
-        s = get(t)
-        if s is None:
-            postings[t] = {ordinal}
-        else:
-            s.add(ordinal)
+_EMPTY: set[int] = set()

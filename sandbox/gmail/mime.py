@@ -347,6 +347,9 @@ def analyse(raw: bytes) -> Analysis:
             a.filenames.append(part.filename)
         if (part.filename and part.disposition != "inline") or part.disposition == "attachment":
             a.has_attachment = True
+        if part.attachment and part.mime_type in ATTACHMENT_TEXT:
+            a.bodies.append(part.text())  # Gmail searches inside attachments; text ones are read here
+            continue
         if part.attachment or part.mime_type not in ("text/plain", "text/html"):
             continue
         if part.mime_type == "text/html":
@@ -358,6 +361,10 @@ def analyse(raw: bytes) -> Analysis:
         a.bodies.append(text)
     a.snippet = snippet((plain or html or [""])[0])
     return a
+
+
+#: Attachment types whose content the index reads (Gmail indexes many more; these need no extra library).
+ATTACHMENT_TEXT = ("text/plain", "text/csv", "text/tab-separated-values", "text/markdown")
 
 
 def snippet(text: str) -> str:

@@ -22,7 +22,7 @@ def evaluate(node: Node | None, ix: Index, *, owner: str, resolve_label: Callabl
             pos = [x for x in n.items if not isinstance(x, Not)]
             neg = [x.item for x in n.items if isinstance(x, Not)]
             sets = sorted((ev(x) for x in pos), key=len) if pos else [set(ix.alive)]
-            out = set(sets[0])
+            out = sets[0]  # every ev() result is a new set, free to change
             for s in sets[1:]:
                 if not out:
                     break
@@ -47,19 +47,19 @@ def evaluate(node: Node | None, ix: Index, *, owner: str, resolve_label: Callabl
         if isinstance(n, LabelName):
             out = set()
             for lid in resolve_label(n.name):
-                out |= ix.label(lid)
+                out |= ix.label_set(lid)
             return out
         if isinstance(n, Flag):
             if n.name == "attachment":
                 return ix.label(HAS_ATTACHMENT)
             with_user = set()
             for lid in user_label_ids():
-                with_user |= ix.label(lid)
+                with_user |= ix.label_set(lid)
             return with_user if n.name == "userlabels" else ix.alive - with_user
         if isinstance(n, DateRange):
             return ix.date_range(n.start_ms, n.end_ms)
         if isinstance(n, Size):
-            return (ix.larger(n.bytes) if n.larger else ix.smaller(n.bytes)) & ix.alive
+            return ix.larger(n.bytes) if n.larger else ix.smaller(n.bytes)
         if isinstance(n, MessageId):
             return ix.message_id(n.value)
         if isinstance(n, Nothing):

@@ -90,8 +90,8 @@ class Mailbox:
 
     def label_counts(self, label_id: str) -> dict[str, int]:
         ix = self.index
-        members = ix.label(label_id)
-        unread = members & ix.label("UNREAD")
+        members = ix.label_set(label_id)
+        unread = members & ix.label_set("UNREAD")
         thread = lambda ords: len({self._by_ordinal[o].thread_id for o in ords})  # noqa: E731
         return {"messagesTotal": len(members), "messagesUnread": len(unread),
                 "threadsTotal": thread(members), "threadsUnread": thread(unread)}
@@ -184,11 +184,11 @@ class Mailbox:
         for lid in label_ids:
             if not hits:
                 break
-            hits &= ix.label(lid)
+            hits &= ix.label_set(lid)
         if not (include_spam_trash or reaches_spam_trash(node)):
             for lid in ("SPAM", "TRASH"):
                 if lid not in label_ids:
-                    hits -= ix.label(lid)
+                    hits -= ix.label_set(lid)
         if len(hits) * 8 > len(self._by_ordinal):
             return [self._by_ordinal[o] for o in self._ordered() if o in hits]
         return sorted((self._by_ordinal[o] for o in hits), key=lambda m: (m.internal_date, m.id), reverse=True)
@@ -231,7 +231,7 @@ class Mailbox:
         if not members:
             self.threads.pop(msg.thread_id, None)
         labels = set(msg.label_ids) | ({HAS_ATTACHMENT} if msg.has_attachment else set())
-        self.index.remove(msg.ordinal, labels)
+        self.index.remove(msg.ordinal, labels, msg.rfc822_id)
         self.history_id += 1
         self._order = None
 

@@ -22,8 +22,7 @@ def _writer(path: str, worker: int, n: int) -> None:
 
 
 def test_eight_processes_one_chain(tmp_path: Path) -> None:
-    path = str(tmp_path / "audit.db")
-    AuditTrail.open(path).close()  # keys and schema exist before the race
+    path = str(tmp_path / "audit.db")  # nothing exists yet: schema, keys and origin are created in the race too
     ctx = multiprocessing.get_context("fork")
     procs = [ctx.Process(target=_writer, args=(path, w, APPENDS)) for w in range(PROCESSES)]
     for p in procs:

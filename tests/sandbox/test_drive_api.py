@@ -29,6 +29,23 @@ FOLDER = "application/vnd.google-apps.folder"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
+def tiny_pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` in Helvetica, written by hand."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+
+
 def write_fixture(root: Path) -> Path:
     drive = root / A / "Drive"
     (drive / "Clients").mkdir(parents=True)
@@ -37,6 +54,7 @@ def write_fixture(root: Path) -> Path:
     (drive / "Reports").mkdir()
     (drive / "Reports" / "Annual report.html").write_text("<html><body><h1>Annual report</h1><p>Revenue grew.</p></body></html>")
     (drive / "logo.png").write_bytes(PNG)
+    (drive / "scan.pdf").write_bytes(tiny_pdf("Quarterly letter for Ignatius Pemberton"))
     wb = Workbook()
     wb.active.title = "Budget"
     wb.active.append(["Item", "Cost"])
@@ -118,6 +136,7 @@ def test_fulltext_with_escaped_quote_is_a_whole_token_phrase(env) -> None:
     assert names(alice, "fullText contains 'HelloWorld'") == {"Budget"}  # text of the second tab
     assert names(bob, r"fullText contains 'O\'Brien'") == {"Bob private"}  # only what Bob can see
     assert names(alice, "fullText contains 'revenue'") == {"Annual report"}
+    assert names(alice, "fullText contains 'Ignatius Pemberton'") == {"scan.pdf"}  # text extracted with pypdf
 
 
 def test_each_query_operator(env) -> None:
@@ -135,8 +154,8 @@ def test_each_query_operator(env) -> None:
     clients = alice.files().list(q="name = 'Clients'", fields="files(id)").execute()["files"][0]["id"]
     assert names(alice, f"'{clients}' in parents") == {"O'Brien notes", "Customers"}
     assert names(alice, f"parents in \"{clients}\"") == {"O'Brien notes", "Customers"}
-    assert names(alice, "'root' in parents") == {"Clients", "Reports", "Bulk", "logo.png", "Budget"}
-    assert len(names(alice, f"'{A}' in owners")) == 33 == len(names(alice, "'me' in owners"))
+    assert names(alice, "'root' in parents") == {"Clients", "Reports", "Bulk", "logo.png", "scan.pdf", "Budget"}
+    assert len(names(alice, f"'{A}' in owners")) == 34 == len(names(alice, "'me' in owners"))
     assert names(alice, f"'{B}' in owners") == set()
     assert names(alice, "modifiedTime < '2023-11-16T00:00:00Z' and name contains 'note-'") == {"note-00", "note-01"}
     assert names(alice, "createdTime >= '2023-12-06T00:00:00' and fullText contains 'bulk note'") == {
@@ -183,7 +202,7 @@ def test_paging_and_fields(env) -> None:
     full = alice.files().get(fileId=logo, fields="*").execute()
     assert {"parents", "owners", "createdTime", "modifiedTime", "size", "md5Checksum", "trashed"} <= set(full)
     big = alice.files().list(pageSize=5000, fields="files(id)").execute()
-    assert len(big["files"]) == 33
+    assert len(big["files"]) == 34
 
 
 def test_export_and_download(env) -> None:
@@ -236,6 +255,13 @@ def test_multipart_and_resumable_uploads(env) -> None:
     folder = alice.files().create(body={"name": "New folder", "mimeType": FOLDER}, fields="id").execute()
     inside = alice.files().create(body={"name": "inside", "parents": [folder["id"]]}, fields="id,parents").execute()
     assert inside["parents"] == [folder["id"]]
+    root = alice.files().get(fileId="root", fields="id").execute()["id"]
+    moved = alice.files().update(fileId=inside["id"], addParents=root, removeParents=folder["id"],
+                                 fields="parents").execute()
+    assert moved["parents"] == [root]
+    with pytest.raises(HttpError) as e:
+        alice.files().update(fileId=inside["id"], addParents=folder["id"]).execute()
+    assert e.value.resp.status == 403  # one parent only, as Drive enforces now
 
 
 def test_trash_delete_and_owner_rules(env) -> None:

@@ -74,6 +74,7 @@ def server(sandbox_factory, tmp_path):
     drive = tmp_path / USER / "Drive"
     drive.mkdir()
     (drive / "notes.txt").write_text("Call Alice Smith back.\n")
+    (drive / "people.csv").write_text("Name,Email\nAlice Smith,alice@example.org\nBob Jones,bob@example.org\n")
     return sandbox_factory(tmp_path)
 
 
@@ -89,8 +90,8 @@ def test_search_step_token_searches_gmail_but_cannot_trash(server):
 
 def test_search_step_token_searches_drive_but_cannot_trash(server):
     drive = _client(server, "drive", "v3", scopes_for_step("search"))
-    files = drive.files().list(q="fullText contains 'Alice'").execute()["files"]
-    assert [f["name"] for f in files] == ["notes"]  # .txt becomes a Google Doc
+    files = drive.files().list(q="fullText contains 'Alice'", orderBy="name").execute()["files"]
+    assert [f["name"] for f in files] == ["notes", "people"]  # .txt -> Google Doc, .csv -> Google Sheet
     with pytest.raises(HttpError) as e:
         drive.files().update(fileId=files[0]["id"], body={"trashed": True}).execute()
     assert e.value.resp.status == 403
@@ -111,3 +112,21 @@ def test_erase_step_token_trashes_but_cannot_delete_permanently(server):
     with pytest.raises(HttpError) as e:
         reader.users().messages().get(userId="me", id=mid).execute()
     assert e.value.resp.status == 404
+
+
+def test_search_step_token_reads_sheets_but_cannot_delete_rows(server):
+    drive = _client(server, "drive", "v3", scopes_for_step("search"))
+    sid = drive.files().list(q="name = 'people'").execute()["files"][0]["id"]
+    sheets = _client(server, "sheets", "v4", scopes_for_step("search"))
+    rows = sheets.spreadsheets().values().get(spreadsheetId=sid, range="people").execute()["values"]
+    assert rows[1] == ["Alice Smith", "alice@example.org"]
+    delete_row = {"requests": [{"deleteDimension": {"range": {
+        "sheetId": sheets.spreadsheets().get(spreadsheetId=sid).execute()["sheets"][0]["properties"]["sheetId"],
+        "dimension": "ROWS", "startIndex": 1, "endIndex": 2}}}]}
+    with pytest.raises(HttpError) as e:
+        sheets.spreadsheets().batchUpdate(spreadsheetId=sid, body=delete_row).execute()
+    assert e.value.resp.status == 403
+    eraser = _client(server, "sheets", "v4", scopes_for_step("erase"))
+    eraser.spreadsheets().batchUpdate(spreadsheetId=sid, body=delete_row).execute()
+    rows = sheets.spreadsheets().values().get(spreadsheetId=sid, range="people").execute()["values"]
+    assert [r[0] for r in rows] == ["Name", "Bob Jones"]

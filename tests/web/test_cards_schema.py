@@ -85,7 +85,8 @@ def samples() -> Iterator[tuple[str, Callable, dict]]:
     for c in (CASES[1], CASES[4]):
         yield "drive_check_card", context.drive_check_card, dict(links=LINKS, case=c, verdicts=verdicts)
     yield "error_card", notices.error_card, dict(links=LINKS, title="Oops <x>", message="case: no case 'X'")
-    yield "denied_card", notices.denied_card, dict(links=LINKS, user="a@b.c", role="auditor", action="Searching")
+    yield "denied_card", notices.denied_card, dict(links=LINKS, user="a@b.c",
+                                                             reason="role: searching needs the staff or dpo role")
     yield "sign_in_card", notices.sign_in_card, dict(links=LINKS, reason="Sign in once.", user="a@b.c")
 
 

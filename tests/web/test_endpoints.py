@@ -239,6 +239,23 @@ def test_gmail_contextual_reads_the_sender(addon):
     assert call["scopes"] == sorted(ADDON_BASE_SCOPES) and call["case"] is None
 
 
+def test_gmail_message_google_cannot_find(addon):
+    token = addon.oauth_token(STAFF, ADDON_BASE_SCOPES)
+    card = _card(addon.post("/addon/gmail", scopes=list(ADDON_BASE_SCOPES), oauth_token=token,
+                            gmail={"messageId": "msg-f:99999999999", "accessToken": "t"}))
+    assert card["header"]["title"] == "Google refused" and "404" in _texts(card)
+
+
+def test_token_without_the_scope_the_event_claims(addon):
+    """Google says the scope is granted but the token lacks it: its 403 insufficientPermissions is answered
+    with a consent request, not an error."""
+    token = addon.oauth_token(STAFF, [s for s in ADDON_BASE_SCOPES if s != GMAIL_CURRENT_MESSAGE_READONLY])
+    mailbox = addon.sandbox.ws.mailboxes[STAFF]
+    gmail = {"messageId": next(iter(mailbox.messages)), "accessToken": "t"}
+    resp = addon.post("/addon/gmail", scopes=list(ADDON_BASE_SCOPES), oauth_token=token, gmail=gmail)
+    assert resp.json() == {"requesting_google_scopes": {"scopes": [GMAIL_CURRENT_MESSAGE_READONLY]}}
+
+
 def test_card_latency(addon, capsys):
     """Sidebar cards must come back quickly. Tokens are minted first (Google sends them with the request),
     so the figures are the add-on's own: verify, parse, read the store, build the card, over real HTTP."""

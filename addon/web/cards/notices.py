@@ -14,9 +14,10 @@ def error_card(links: Links, title: str, message: str) -> Card:
                 name="error")
 
 
-def denied_card(links: Links, user: str, role: str, action: str) -> Card:
+def denied_card(links: Links, user: str, reason: str) -> Card:
+    """``reason`` is the role check's own sentence (which role the action needs, which the user has)."""
     return card("Not allowed", [section([
-        field_error(f"{action} is not open to the {role} role."),
+        field_error(reason.removeprefix("role: ")),
         note(f"Signed in as {user}. Ask the Data Protection Officer if you need access."),
     ])], name="denied")
 
