@@ -3,6 +3,7 @@ client factory and the case store. Everything that talks to Google gets its clie
 from __future__ import annotations
 
 import os
+import os
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,6 +27,12 @@ class Services:
         from audit.trail import open_trail
 
         return open_trail(self.settings)
+
+    @property
+    def permanent_delete(self) -> bool:
+        """Irreversible deletion is opt-in per deployment (DSAR_PERMANENT_DELETE=1)."""
+        value = os.environ.get("DSAR_PERMANENT_DELETE") or self.settings.extra.get("permanent_delete") or ""
+        return str(value).lower() in ("1", "true", "yes")
 
     @cached_property
     def store(self) -> CaseStore:

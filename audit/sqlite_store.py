@@ -118,81 +118,102 @@ def _shred_mark(db: sqlite3.Connection, case: str) -> ShredMark | None:
 
 
 class SQLiteStore:
-    """One connection per thread. ``BEGIN IMMEDIATE`` is what serialises writers; in front of it writers
-    queue on a thread lock and an ``flock`` on ``audit.db.lock`` (as Tessera's POSIX driver does), because
-    SQLite's busy handler polls with sleeps of up to 100 ms, which starves writers under contention."""
+    """One write connection (used under the write lock) and one read connection per process, shared by
+    threads (SQLite is built serialised here). ``BEGIN IMMEDIATE`` is what serialises writers; in front
+    of it writers queue on a thread lock and an ``flock`` on ``audit.db.lock`` (as Tessera's POSIX
+    driver does), because SQLite's busy handler polls with sleeps of up to 100 ms and starves writers
+    under contention. A forked child opens its own handles."""
 
     def __init__(self, path: str | os.PathLike, busy_ms: int = 30_000) -> None:
         self.path = Path(path)
         self.location = str(self.path)
         self.busy_ms = busy_ms
-        self._local = threading.local()
-        self._write_lock = threading.RLock()
+        self._reset()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not self.path.exists()
         try:
             db = self._db()
             if fresh:
                 os.chmod(self.path, 0o600)
-            with self._write_lock:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    for stmt in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
-                        db.execute(stmt)
-                    version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                    if version is None:
-                        db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
-                    elif version[0] != SCHEMA_VERSION:
-                        raise StoreError(f"{self.path}: audit store schema {version[0]} is not supported "
-                                         f"(this version reads {SCHEMA_VERSION})")
-                    db.execute("COMMIT")
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
+            with self.writer() as tx:
+                for stmt in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
+                    tx.db.execute(stmt)
+                version = tx.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                if version is None:
+                    tx.db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                elif version[0] != SCHEMA_VERSION:
+                    raise StoreError(f"{self.path}: audit store schema {version[0]} is not supported "
+                                     f"(this version reads {SCHEMA_VERSION})")
+            del db
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: cannot open the audit store ({e})") from None
 
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
+    def _reset(self) -> None:
+        self._pid = os.getpid()
+        self._write_lock = threading.RLock()
+        self._open_lock = threading.Lock()
+        self._conns: dict[str, sqlite3.Connection] = {}
+        self._lock_file = None
+
+    def _conn(self, role: str) -> sqlite3.Connection:
+        if self._pid != os.getpid():
+            self._reset()  # forked: never use the parent's handles
+        db = self._conns.get(role)
         if db is None:
-            db = _connect(self.path, self.busy_ms)
-            self._local.db = db
+            with self._open_lock:
+                db = self._conns.get(role)
+                if db is None:
+                    db = self._conns[role] = _connect(self.path, self.busy_ms)
         return db
+
+    def _db(self) -> sqlite3.Connection:
+        """The write connection (only use it under :meth:`writer`, or for per-connection pragmas)."""
+        return self._conn("write")
+
+    def _reader(self) -> sqlite3.Connection:
+        """The read connection: short statements only, so it never holds an old snapshot."""
+        return self._conn("read")
 
     # -- writes -----------------------------------------------------------------------------------
     def _lock_fd(self) -> int | None:
         if fcntl is None:
             return None
-        fd = getattr(self._local, "lock_fd", None)  # per thread: flock locks belong to open file descriptions
-        if fd is None:
-            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            self._local.lock_fd = fd
-        return fd
+        if self._lock_file is None:
+            self._lock_file = open(f"{self.path}.lock", "ab", opener=lambda p, flags: os.open(p, flags, 0o600))
+        return self._lock_file.fileno()
 
     @contextmanager
-    def writer(self) -> Iterator[_Tx]:
+    def _exclusive(self) -> Iterator[sqlite3.Connection]:
+        """The thread lock and the inter-process flock; yields the write connection."""
+        db = self._db()  # resets after a fork before the lock is taken
         with self._write_lock:
             fd = self._lock_fd()
             if fd is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)
             try:
-                db = self._db()
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield _Tx(db)
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
+                yield db
             finally:
                 if fd is not None:
                     fcntl.flock(fd, fcntl.LOCK_UN)
 
+    @contextmanager
+    def writer(self) -> Iterator[_Tx]:
+        with self._exclusive() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Tx(db)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
     # -- reads ------------------------------------------------------------------------------------
     def head(self) -> Head:
-        return _Tx(self._db()).head()
+        return _Tx(self._reader()).head()
 
     def records(self, start: int = 0, end: int | None = None, case: str | None = None) -> Iterator[StoredRecord]:
+        """Short ranges are read at once; long ones stream from a connection of their own, closed at the
+        end, so a long read never pins the shared read connection to an old snapshot."""
         sql = "SELECT seq, body, leaf FROM records WHERE seq >= ?"
         args: list = [start]
         if end is not None:
@@ -201,45 +222,44 @@ class SQLiteStore:
         if case is not None:
             sql += " AND case_ref = ?"
             args.append(case)
-        cur = self._reader().execute(sql + " ORDER BY seq", args)
+        sql += " ORDER BY seq"
+        if end is not None and end - start <= 1024:
+            for seq, body, leaf in self._reader().execute(sql, args).fetchall():
+                yield StoredRecord(seq, _as_bytes(body), _as_bytes(leaf))
+            return
+        db = _connect(self.path, self.busy_ms)
         try:
+            cur = db.execute(sql, args)
             while rows := cur.fetchmany(4096):
                 for seq, body, leaf in rows:
                     yield StoredRecord(seq, _as_bytes(body), _as_bytes(leaf))
         finally:
-            cur.close()
-
-    def _reader(self) -> sqlite3.Connection:
-        """A second connection per thread for long reads, so a caller may append while iterating."""
-        db = getattr(self._local, "reader", None)
-        if db is None:
-            db = _connect(self.path, self.busy_ms)
-            self._local.reader = db
-        return db
+            db.close()
 
     def leaves(self, start: int, end: int) -> list[bytes]:
-        rows = self._db().execute("SELECT leaf FROM records WHERE seq >= ? AND seq < ? ORDER BY seq", (start, end))
+        rows = self._reader().execute("SELECT leaf FROM records WHERE seq >= ? AND seq < ? ORDER BY seq",
+                                      (start, end)).fetchall()
         return [bytes(r[0]) for r in rows]
 
     def subtree(self, height: int, index: int) -> bytes | None:
-        row = self._db().execute("SELECT hash FROM subtrees WHERE height=? AND idx=?", (height, index)).fetchone()
+        row = self._reader().execute("SELECT hash FROM subtrees WHERE height=? AND idx=?", (height, index)).fetchone()
         return bytes(row[0]) if row else None
 
     def checkpoints(self) -> list[StoredCheckpoint]:
-        rows = self._db().execute("SELECT size, root, time, note FROM checkpoints ORDER BY size")
+        rows = self._reader().execute("SELECT size, root, time, note FROM checkpoints ORDER BY size").fetchall()
         return [StoredCheckpoint(r[0], bytes(r[1]), r[2], r[3]) for r in rows]
 
     def latest_checkpoint(self) -> StoredCheckpoint | None:
-        return _latest_checkpoint(self._db())
+        return _latest_checkpoint(self._reader())
 
     def get_case_key(self, case: str) -> CaseKeyRow | None:
-        return _case_key(self._db(), case)
+        return _case_key(self._reader(), case)
 
     def shred_mark(self, case: str) -> ShredMark | None:
-        return _shred_mark(self._db(), case)
+        return _shred_mark(self._reader(), case)
 
     def meta(self, key: str) -> str | None:
-        row = self._db().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        row = self._reader().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -267,28 +287,26 @@ class SQLiteStore:
     def purge_residue(self, needles: list[bytes], wait_s: float = 10.0) -> list[str]:
         """Checkpoint the WAL into the database and truncate it (retrying while readers finish), then
         scan the files; VACUUM once if a copy still shows up. Returns the files that still hold one."""
-        db = self._db()
         deadline = time.monotonic() + wait_s
         while True:
-            busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            with self._exclusive() as db:
+                busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if not busy or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
         left = self._residue(needles)
         if left:
-            with self._write_lock:
+            with self._exclusive() as db:
                 db.execute("VACUUM")
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             left = self._residue(needles)
         return left
 
     def close(self) -> None:
-        for name in ("db", "reader"):
-            db = getattr(self._local, name, None)
-            if db is not None:
+        with self._open_lock:
+            for db in self._conns.values():
                 db.close()
-                setattr(self._local, name, None)
-        fd = getattr(self._local, "lock_fd", None)
-        if fd is not None:
-            os.close(fd)
-            self._local.lock_fd = None
+            self._conns.clear()
+            if self._lock_file is not None:
+                self._lock_file.close()
+                self._lock_file = None

@@ -236,14 +236,14 @@ class AuditTrail:
 
     def prove(self, seq: int, checkpoint_size: int | None = None) -> dict:
         """An offline-checkable bundle: the record, its inclusion proof and the signed checkpoint."""
+        if seq < 0:
+            raise AuditInputError(f"seq {seq}: must be 0 or more")
         cps = self.store.checkpoints()
         cp = next((c for c in reversed(cps) if checkpoint_size in (None, c.size)), None)
         if cp is None or seq >= cp.size:
             covered = cps[-1].size if cps else 0
             raise AuditInputError(f"seq {seq}: not covered by a checkpoint yet (the latest covers {covered} records); "
                                   "run 'dsar audit checkpoint' first")
-        if seq < 0:
-            raise AuditInputError(f"seq {seq}: must be 0 or more")
         record = self.record(seq)
         proof = inclusion_proof(seq, cp.size, self._perfect)
         return {"format": PROOF_FORMAT, "record": record.to_dict(), "leaf_index": seq, "tree_size": cp.size,

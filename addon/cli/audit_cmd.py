@@ -174,7 +174,13 @@ def check_proof(file: str, pubkey: str | None) -> None:
         text = Path(pubkey).read_text(encoding="utf-8") if Path(pubkey).is_file() else pubkey
         verifier = Verifier.parse(text)
     else:
-        verifier = load_verifier(Path(_load_settings().home))
+        from audit.errors import KeyFileError
+
+        try:
+            verifier = load_verifier(Path(_load_settings().home))
+        except KeyFileError:
+            raise AuditInputError("--pubkey: no trail key in DSAR_HOME; pass the trail's public key "
+                                  "(as 'dsar audit pubkey' prints it) or a file holding it") from None
     if not isinstance(bundle, dict):
         raise AuditInputError(f"{file}: not a JSON proof bundle")
     seq, size = check_bundle(bundle, verifier)

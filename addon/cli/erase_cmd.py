@@ -197,6 +197,6 @@ def _verify_certificate(certificate, path: Path, key: str | None, as_json: bool)
         for p in problems:
             click.echo(f"{path}: {p}", err=True)
     else:
-        console.print(f"{path}: valid — signature, content hash and audit checkpoint verify (checked with {basis}).")
+        click.echo(f"{path}: valid — signature, content hash and audit checkpoint verify (checked with {basis}).")
     if problems:
         sys.exit(1)

@@ -63,7 +63,8 @@ def make(ref: str, out: Path | None, encrypt: bool, as_json: bool) -> None:
     if result.password:
         console.print(f"  Encrypted (AES-256). Password, shown only now — send it separately from the file:\n"
                       f"  [bold]{result.password}[/]", highlight=False)
-    console.print(f"Next: check report.html, send the package to the subject, then: "
+    console.print(f"Next: review the package (redact other people's data where disclosing it is not reasonable), "
+                  f"send it to the subject, then: "
                   f"dsar case status {result.ref} responded")
 
 

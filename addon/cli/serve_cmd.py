@@ -28,6 +28,9 @@ def serve(port: int) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     url = f"http://127.0.0.1:{server.server_port}"
     click.echo(f"DSAR add-on on {url}  (public origin: {state.base_url or 'as requested'})")
+    if not state.base_url and not info["preview"]:
+        click.echo("  warning: set DSAR_ADDON_BASE_URL to the HTTPS origin Google calls (the audience it signs for)",
+                   err=True)
     click.echo(f"  requests must carry a Google ID token for {info['service_account']} (certificates: {info['certs']})")
     click.echo(f"  user identity: userIdToken for OAuth client {info['oauth_client_id']}")
     click.echo(f"  health {url}/healthz · auditor view {url}/audit"

@@ -247,7 +247,8 @@ def _report_context(case, art15, rows, excluded, stamp, actor, file_count) -> di
         "case": {"ref": case.ref, "received": case.received.isoformat()},
         "subject_name": s.display_name, "org": art15, "generated_on": stamp.date().isoformat(),
         "generated_by": actor, "searched_for": searched, "messages": rows["messages"], "files": rows["files"],
-        "sheets": rows["sheets"], "sheet_rows": sum(len(x["rows"]) for x in rows["sheets"]),
+        "sheets": rows["sheets"], "document_count": len({(f["account"], f["name"]) for f in rows["files"]}),
+        "sheet_rows": sum(len(x["rows"]) for x in rows["sheets"]),
         "excluded": [{"what": x["what"], "reason": x["reason"]} for x in excluded], "file_count": file_count,
     }
 

@@ -29,6 +29,11 @@ def _file(world, account: str, path: str):
     return next(f for f in store.files.values() if account in f.owners and store.path(f) == path)
 
 
+def _export(world, account: str, file_id: str) -> str:
+    drive = world.api("drive", account, [DRIVE])
+    return drive.files().export(fileId=file_id, mimeType="text/plain").execute().decode("utf-8")
+
+
 def _tab(world, account: str, file_id: str, tab: str) -> list[list[str]]:
     sheets = world.api("sheets", account, [SPREADSHEETS_READONLY])
     got = sheets.spreadsheets().values().get(spreadsheetId=file_id, range=f"'{tab}'").execute()
@@ -56,29 +61,42 @@ def test_erasure_end_to_end_leaves_nothing_outside_trash(world):
     jane = _found(expected, items)
     assert sum(map(len, jane.values())) == len(items) > 10  # the search found only Jane's data
 
-    planned = plan_erasure(services, ref, world.staff, policy=policy('google_docs = "trash"'))
+    planned = plan_erasure(services, ref, world.staff)  # no policy: trash, Docs that only mention her by hand
     assert services.store.get(ref).status == "erasure_planned"
     assert planned.plan["counts"]["total_actions"] == len(items) and not planned.plan["exempt"]
+    manual = [a for a in planned.plan["actions"] if a["action"] == "redact_manually"]
+    assert manual and all(a["source"] == "drive" for a in manual)
     got = approve_plan(services, ref, world.dpo, expected=planned.sha256[:12])
     assert got["approved_by"] == world.dpo
     assert services.store.get(ref).history[-1]["reason"] == f"plan sha256:{planned.sha256}"
 
     result = run_erasure(services, ref, world.staff)
     assert services.store.get(ref).status == "erased"
-    assert result["counts"]["erased"] == len(items) and not result["problems"]
-    assert all(len(i["sha256"]) == 64 for i in result["items"])
+    assert result["counts"]["erased"] == len(items) - len(manual) and result["counts"]["manual"] == len(manual)
+    assert not result["problems"]
+    assert all(len(i["sha256"]) == 64 for i in result["items"] if i["outcome"] != "manual")
 
+    first = verify_erasure(services, ref, world.staff)  # the Docs still mention her: not verified yet
+    assert not first["verified"] and not first["remaining"]
+    assert {m["id"] for m in first["manual"]} == {a["file_id"] for a in manual}
+    assert services.store.get(ref).status == "erased"
+    for a in manual:
+        _redact_doc_by_hand(world, services.store.get(ref).subject, a["account"], a["file_id"])
     verified = verify_erasure(services, ref, world.staff)
     assert verified["verified"], verified["remaining"]
     assert services.store.get(ref).status == "verified"
-    assert len(verified["persists"]) == len(jane["gmail"]) + len(jane["drive"])
+    assert len(verified["persists"]) == len(jane["gmail"]) + len(jane["drive"]) - len(manual)
     assert all(p["trashed_by_run"] and p["until"] for p in verified["persists"])
 
     # The sandbox itself: every message and file of Jane's is in Trash, every row of hers is gone.
     for m in jane["gmail"]:
         assert "TRASH" in _message(world, m["account"], m["rfc822_message_id"]).label_ids, m
     for d in jane["drive"]:
-        assert _file(world, d["account"], d["path"]).trashed, d
+        f = _file(world, d["account"], d["path"])
+        if f.id in {a["file_id"] for a in manual}:  # kept, with her edited out
+            assert not f.trashed and d["evidence"] not in _export(world, d["account"], f.id)
+        else:
+            assert f.trashed, d
     for (account, file_id, tab), before in sheets_before.items():
         after = _tab(world, account, file_id, tab)
         gone = [r for r in jane["sheets"] if r["sheet"] == tab and _file(world, r["account"], r["path"]).id == file_id]
@@ -109,34 +127,28 @@ def test_erasure_end_to_end_leaves_nothing_outside_trash(world):
     assert certificate.verify_certificate(doc, services.trail.verifier, services.trail)
 
 
-def test_legal_hold_label_is_exempt_and_kept(world):
+def test_demo_erasure_keeps_mail_under_legal_hold(world):
+    from rich.console import Console
+
+    from addon.erasure.demo import demo_erasure
+
     services = world.services()
     ref = world.open_case(services, "priya")
     run_search(services, ref, world.staff)
-    planned = plan_erasure(services, ref, world.staff, policy=policy(
-        '[[exempt]]\ngmail_label = "Legal hold"\nreason = "legal_claims"\ndetail = "ACAS"\n'))
-    held = [e for e in planned.plan["exempt"] if e["source"] == "gmail"]
-    assert len(held) == 2 and {e["account"] for e in held} == {f"tom.reeves@{world.domain}", world.dpo}
+    out = demo_erasure(services, ref, world.dpo, Console(file=open(world.home / "demo.txt", "w"), width=120))
+    assert out["verified"] and out["certificate_valid"], out
+    plan, _, _ = casefile.load_plan(services.store, ref)
+    held = [e for e in plan["exempt"] if e["source"] == "gmail"]
+    assert {e["account"] for e in held} == {f"tom.reeves@{world.domain}", world.dpo}
     assert all("Legal hold" in e["labels"] and e["reason"] == "legal_claims" for e in held)
-    approve_plan(services, ref, world.dpo)
-    run_erasure(services, ref, world.staff)
-    for e in held:
-        msg = world.server.ws.mailboxes[e["account"]].messages[e["message_id"]]
-        assert "TRASH" not in msg.label_ids  # untouched
-    manual = [a for a in planned.plan["actions"] if a["action"] == "redact_manually"]
-    assert manual  # a Doc that only mentions her: the run leaves it alone
-    first = verify_erasure(services, ref, world.staff)
-    assert not first["verified"] and {m["id"] for m in first["manual"]} == {a["file_id"] for a in manual}
-    assert services.store.get(ref).status == "erased"
-    for a in manual:  # someone edits her out by hand
-        _redact_doc_by_hand(world, services.store.get(ref).subject, a["account"], a["file_id"])
-    verified = verify_erasure(services, ref, world.staff)
-    assert verified["verified"], (verified["remaining"], verified["manual"])
-    assert services.store.get(ref).status == "verified"
-    assert {x["id"] for x in verified["exempt"]} >= {e["message_id"] for e in held}
-    doc, _, _ = certificate.issue(services, ref, world.dpo, world.home / "out")
-    assert {x["id"] for x in doc["exempt"]} >= {e["message_id"] for e in held}
-    assert all("17(3)(e)" in x["basis"] for x in doc["exempt"])
+    for e in held:  # untouched in the mailbox
+        assert "TRASH" not in world.server.ws.mailboxes[e["account"]].messages[e["message_id"]].label_ids
+    doc = json.loads(open(out["certificate"], encoding="utf-8").read())
+    assert {x["id"] for x in doc["exempt"]} == {e["message_id"] for e in held}
+    assert all("17(3)(e)" in x["basis"] and x["detail"].startswith("ACAS") for x in doc["exempt"])
+    assert not {x["id"] for x in doc["erased"]} & {e["message_id"] for e in held}
+    assert doc["persists"] and "Vault" in " ".join(doc["persistence_notes"])
+    assert "Erasure 5" in (world.home / "demo.txt").read_text()
 
 
 def _redact_doc_by_hand(world, subject, account: str, file_id: str) -> None:

@@ -100,7 +100,7 @@ def test_report_escapes_what_people_typed():
         "case": {"ref": "DSAR-2026-0001", "received": "2026-03-02"}, "subject_name": "<script>alert(1)</script>",
         "org": org, "generated_on": "2026-03-10", "searched_for": [("Names", ["<b>x</b>"])],
         "messages": [{"path": "gmail/a/1.eml", "account": "a@x", "date": "d", "sender": "<evil>", "subject": "s"}],
-        "files": [], "sheets": [], "sheet_rows": 0, "excluded": [], "file_count": 4,
+        "files": [], "sheets": [], "sheet_rows": 0, "excluded": [], "file_count": 4, "document_count": 0,
     })
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "&lt;evil&gt;" in html
     assert "Information Commissioner" in html and "Purposes of the processing" in html

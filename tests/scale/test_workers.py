@@ -191,15 +191,8 @@ def test_two_workers_stay_inside_one_users_quota_together(one_busy_mailbox, depl
     assert spent == used
 
 
-@pytest.fixture(scope="module")
-def smaller_busy_mailbox(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("quota-small")
-    write_org(root, users=1, messages=100, docs=0, hit_every=1)
-    return root
-
-
-def test_control_per_process_pacing_runs_into_the_users_quota(smaller_busy_mailbox, deployment_for):
-    dep = deployment_for(smaller_busy_mailbox)
+def test_control_per_process_pacing_runs_into_the_users_quota(one_busy_mailbox, deployment_for):
+    dep = deployment_for(one_busy_mailbox)
     dep.extra_env = {"DSAR_SHARED_PACING": "0"}  # each worker paces only itself
     user = f"user0000@{DOMAIN}"
     _, workers = _two_cases_on_one_mailbox(dep, user, wait=False)

@@ -70,6 +70,15 @@ def test_auditor_is_sent_to_the_audit_view(addon):
     assert "Jane" not in _texts(card)
 
 
+def test_auditor_cannot_open_or_search_cases(addon):
+    case = _open(addon)
+    for path, kw in (("/addon/case/open", {"form": {"name": "Jane Doe"}}),
+                     ("/addon/search/start", {"params": {"ref": case.ref}}), ("/addon/cases", {})):
+        card = _card(addon.post(path, as_user=AUDITOR, **kw))
+        assert card["header"]["title"] == "Not allowed" and "needs the staff or dpo role" in _texts(card)
+    assert len(addon.services.store.list()) == 1 and addon.web.runner.latest("addon-search", case.ref) is None
+
+
 def test_case_form_bad_email_shows_error_under_the_field(addon):
     form = {"type": "access", "name": "Jane Doe", "emails": "jane.doe@example", "phones": "07700 900123"}
     resp = addon.post("/addon/case/open", form=form)
