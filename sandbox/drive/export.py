@@ -1,4 +1,4 @@
-"""files.export conversions: a Google Doc to text or HTML, a Google Sheet to CSV/TSV (first sheet, as
+"""files.export conversions: a Google Doc to text, HTML or a plain PDF, a Google Sheet to CSV/TSV (first sheet, as
 Drive does) or to .xlsx (every sheet, formulas kept as formulas)."""
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def export(f: DriveFile, mime: str) -> tuple[bytes, str]:
             return text.encode("utf-8"), "text/plain; charset=utf-8"
         if mime == "text/markdown":
             return text.encode("utf-8"), "text/markdown; charset=utf-8"
+        if mime == "application/pdf":
+            return text_pdf(text), "application/pdf"
         if mime == "text/html":
             body = f.html if f.html is not None else "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n"))
             if f.html is None:
@@ -73,3 +75,38 @@ def xlsx(book: Spreadsheet) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _pdf_string(line: str) -> bytes:
+    raw = line.encode("cp1252", "replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def text_pdf(text: str, lines_per_page: int = 60, width: int = 95) -> bytes:
+    """A plain PDF of the text (Helvetica 10pt, wrapped, paged): enough for a reader and for pypdf."""
+    lines: list[str] = []
+    for para in text.replace("\r\n", "\n").split("\n"):
+        while len(para) > width:
+            cut = para.rfind(" ", 0, width)
+            cut = cut if cut > 0 else width
+            lines.append(para[:cut])
+            para = para[cut:].lstrip()
+        lines.append(para)
+    pages = [lines[i:i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]
+    objs: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
+                         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    kids = []
+    for page in pages:
+        body = b"BT /F1 10 Tf 12 TL 50 800 Td " + b" ".join(_pdf_string(line) + b" '" for line in page) + b" ET"
+        objs.append(b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+                    b"/Resources << /Font << /F1 3 0 R >> >> >>" % len(objs))
+        kids.append(len(objs))
+    objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)

@@ -168,7 +168,8 @@ def about_get(call: Call) -> dict[str, Any]:
                           "text/csv": ["application/vnd.google-apps.spreadsheet"],
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
                               ["application/vnd.google-apps.spreadsheet"]},
-        "exportFormats": {"application/vnd.google-apps.document": ["text/plain", "text/html", "text/markdown"],
+        "exportFormats": {"application/vnd.google-apps.document": ["text/plain", "text/html", "text/markdown",
+                                                                   "application/pdf"],
                           "application/vnd.google-apps.spreadsheet": [
                               "text/csv", "text/tab-separated-values",
                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]},

@@ -54,3 +54,23 @@ def test_threads_share_one_trail(trail: AuditTrail) -> None:
     for t in threads:
         t.join()
     assert trail.size() == 200 and trail.verify().ok
+
+
+def _inherited(trail: AuditTrail, worker: int) -> None:
+    for i in range(20):
+        trail.append(call_fields(i, actor=f"child{worker}@example.test"))
+
+
+def test_forked_children_reuse_an_open_trail(trail: AuditTrail) -> None:
+    """A prefork worker pool forks after the trail is open: each child must open its own handles."""
+    trail.append(call_fields(0))
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_inherited, args=(trail, w)) for w in range(3)]
+    for p in procs:
+        p.start()
+    trail.append(call_fields(1))
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    trail.append(call_fields(2))
+    assert trail.size() == 63 and trail.verify().ok

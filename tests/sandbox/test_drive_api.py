@@ -15,6 +15,7 @@ from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseDownload, MediaIoBaseUpload
 from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
 
 from sandbox.drive.loader import load_drive
 from sandbox.drive.store import DriveStore
@@ -212,6 +213,8 @@ def test_export_and_download(env) -> None:
     assert csv.decode().splitlines()[1] == "Mary O'Brien,07700900123,12.5"
     text = alice.files().export(fileId=ids["O'Brien notes"], mimeType="text/plain").execute()
     assert text.decode().startswith("Call with Mary O'Brien")
+    pdf = alice.files().export(fileId=ids["O'Brien notes"], mimeType="application/pdf").execute()
+    assert "Call with Mary O'Brien" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     html = alice.files().export(fileId=ids["Annual report"], mimeType="text/html").execute()
     assert b"<h1>Annual report</h1>" in html
     xlsx = alice.files().export(fileId=ids["Budget"], mimeType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").execute()

@@ -209,6 +209,7 @@ def error_of(exc: HttpError) -> dict:
     ("CUST-0045", {"sar"}),
     ("{passport margaret}", {"docs", "html"}),
     ("has:attachment", {"docs"}),
+    ("ellie", {"docs"}),  # inside the text attachment notes.txt
     ("filename:pdf", {"docs"}),
     ('filename:"passport scan.pdf"', {"docs"}),
     ("jane in:anywhere", {"sar", "docs", "reply", "binned", "junk"}),

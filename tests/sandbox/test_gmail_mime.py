@@ -42,7 +42,9 @@ def test_alternative_and_attachments_part_ids_and_bodies() -> None:
     assert csv.filename == "data.csv" and csv.attachment and csv.data.replace(b"\r\n", b"\n") == b"a,b\n1,2\n"
     a = mime.analyse(msg.as_bytes())
     assert a.has_attachment and a.filenames == ["report.pdf", "data.csv"]
-    assert [b.strip() for b in a.bodies] == ["plain body", "html body"]  # attachments are not body text
+    # text attachments are read (Gmail searches inside attachments); binary ones are not
+    assert [b.strip() for b in a.bodies] == ["plain body", "html body", "a,b\n1,2"]
+    assert a.snippet == "plain body"
     assert a.addresses["from"][0].name == "Jane Doe" and a.addresses["from"][0].address == "jane.doe@example.com"
 
 
