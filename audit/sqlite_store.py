@@ -22,6 +22,8 @@ except ImportError:  # pragma: no cover - not POSIX: SQLite's busy handler alone
 from .errors import StoreError
 from .store import SUBTREE_CACHE_HEIGHT, CaseKeyRow, Head, ShredMark, StoredCheckpoint, StoredRecord
 
+_INHERITED: list = []  # a forked child's copies of its parent's handles, kept alive and untouched
+
 SCHEMA_VERSION = "1"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -149,6 +151,8 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: cannot open the audit store ({e})") from None
 
     def _reset(self) -> None:
+        if getattr(self, "_conns", None):  # inherited through fork: never close (SQLite forbids using them)
+            _INHERITED.extend([*self._conns.values(), self._lock_file])
         self._pid = os.getpid()
         self._write_lock = threading.RLock()
         self._open_lock = threading.Lock()

@@ -3,7 +3,6 @@ in :func:`sandbox.routing.api_route`; here are the rules only Gmail has: what ``
 search, formats, label changes, paging."""
 from __future__ import annotations
 
-import time
 from typing import Callable, TypeVar
 
 from flask import Blueprint
@@ -82,12 +81,12 @@ def _format(call: Call, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
-def _query(call: Call, box: Mailbox):
+def _query(call: Call):
     q = call.args.get("q", "")
     if q and _metadata_only(call):
         raise ApiError(403, "Metadata scope does not support 'q' parameter", "forbidden")
     try:
-        return parse(q, now_ms=int(time.time() * 1000))
+        return parse(q)
     except QueryError as e:
         raise ApiError(400, f"Invalid query: {e}", "invalidArgument") from None
 
@@ -156,7 +155,7 @@ def labels_get(call: Call, userId: str, id: str):
 @api_route(bp, "gmail.users.messages.list")
 def messages_list(call: Call, userId: str):
     box = _box(call, userId)
-    node = _query(call, box)
+    node = _query(call)
     hits = box.search(node, call.args.getlist("labelIds"), _bool(call, "includeSpamTrash"))
     page, token = _page(hits, lambda m: (m.internal_date, m.id), call)
     out: dict = {}
@@ -247,7 +246,7 @@ def threads_list(call: Call, userId: str):
     """Threads with at least one matching message (each message is matched on its own, as the API does),
     newest activity first."""
     box = _box(call, userId)
-    node = _query(call, box)
+    node = _query(call)
     hits = box.search(node, call.args.getlist("labelIds"), _bool(call, "includeSpamTrash"))
     latest: dict[str, Message] = {}
     for m in hits:
@@ -273,4 +272,4 @@ def threads_get(call: Call, userId: str, id: str):
     msgs = box.thread(id)
     if not msgs:
         raise _not_found()
-    return render.thread_resource(box, id, msgs, fmt, call.args.getlist("metadataHeaders"))
+    return render.thread_resource(id, msgs, fmt, call.args.getlist("metadataHeaders"))

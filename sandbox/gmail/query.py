@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -174,11 +175,10 @@ def lex(q: str) -> list[Lexeme]:
 
 # -- parser ------------------------------------------------------------------------------------------------
 class _Parser:
-    def __init__(self, q: str, now_ms: int, owner: str) -> None:
+    def __init__(self, q: str, now_ms: int) -> None:
         self.lx = lex(q)
         self.i = 0
         self.now_ms = now_ms
-        self.owner = owner
 
     def peek(self) -> Lexeme | None:
         return self.lx[self.i] if self.i < len(self.lx) else None
@@ -357,11 +357,12 @@ def size_value(value: str, op: str) -> int:
     return int(m[1]) * mult
 
 
-def parse(q: str, *, now_ms: int = 0, owner: str = "") -> Node | None:
-    """The AST of ``q``; None when ``q`` is blank (no filter), :class:`Nothing` when every term was dropped."""
+def parse(q: str, *, now_ms: int | None = None) -> Node | None:
+    """The AST of ``q``; None when ``q`` is blank (no filter), :class:`Nothing` when every term was dropped.
+    ``now_ms`` anchors ``older_than``/``newer_than`` (default: the clock)."""
     if not q or not q.strip():
         return None
-    p = _Parser(q, now_ms, owner)
+    p = _Parser(q, int(time.time() * 1000) if now_ms is None else now_ms)
     items = p.seq(None, None)
     if not items:
         return Nothing()

@@ -102,8 +102,7 @@ def _label_order(lid: str) -> tuple[int, str]:
     return (1 if lid.startswith("Label_") else 0, lid)
 
 
-def thread_resource(box: Mailbox, thread_id: str, msgs: list[Message], fmt: str,
-                    metadata_headers: list[str] | None) -> dict:
+def thread_resource(thread_id: str, msgs: list[Message], fmt: str, metadata_headers: list[str] | None) -> dict:
     return {"id": thread_id, "historyId": str(max(m.history_id for m in msgs)),
             "messages": [message_resource(m, fmt, metadata_headers) for m in msgs]}
 
