@@ -1,9 +1,12 @@
 """The audit store on PostgreSQL, for several web/worker instances writing one trail.
 
-Every append runs in one transaction that first takes ``pg_advisory_xact_lock`` on the trail's lock key,
-so reading the head and inserting the next record never interleave across connections, processes or
-hosts: one unbroken chain. The lock is released by COMMIT/ROLLBACK, never by hand, so a killed writer
-cannot leave it held. ``synchronous_commit=on`` makes a commit durable before the call's data is used.
+Every append runs in one transaction that starts with ``SELECT ... FROM audit.tree ... FOR UPDATE``: the
+head row is the trail's single write lock (Tessera's coordinator-row pattern), and under READ COMMITTED
+the row a waiting writer gets is the one the previous writer committed. So reading the head and
+inserting the next record never interleave across connections, processes or hosts: one unbroken chain.
+The lock ends with COMMIT/ROLLBACK, so a killed writer cannot leave it held. The statements run in
+psycopg's pipeline mode (lock+head in one round trip, the inserts and COMMIT in another), and
+``synchronous_commit=on`` makes the commit durable before the call's data is used.
 Tables live in the ``audit`` schema (created by the Alembic migrations in ``migrations/``); a trigger
 there refuses UPDATE and DELETE on records, as defence in depth beside the hash chain.
 """
@@ -18,8 +21,6 @@ from .errors import StoreError
 from .store import SUBTREE_CACHE_HEIGHT, CaseKeyRow, Head, ShredMark, StoredCheckpoint, StoredRecord
 
 SCHEMA_VERSION = "1"
-#: The advisory lock key of the trail's single writer slot ("dsar" "trl" as ASCII); per database.
-LOCK_KEY = 0x64736172_74726C00
 _PAGE = 4096
 
 
@@ -56,15 +57,22 @@ def connect(url: str, application: str = "dsar"):
     return conn
 
 
-class _Tx:
-    """One append transaction; the advisory lock is already held."""
+_HEAD = "SELECT size, frontier, last_leaf FROM audit.tree WHERE id=1"
 
-    def __init__(self, conn) -> None:
+
+def _head(row) -> Head:
+    return Head(row[0], bytes(row[1]), bytes(row[2]) if row[2] is not None else None)
+
+
+class _Tx:
+    """One write transaction; the head row is locked (and read) already."""
+
+    def __init__(self, conn, head: Head) -> None:
         self.conn = conn
+        self._head = head
 
     def head(self) -> Head:
-        row = self.conn.execute("SELECT size, frontier, last_leaf FROM audit.tree WHERE id=1").fetchone()
-        return Head(row[0], bytes(row[1]), bytes(row[2]) if row[2] is not None else None)
+        return self._head
 
     def insert_record(self, seq: int, time: str, case: str | None, body: bytes, leaf: bytes, prev: bytes) -> None:
         self.conn.execute("INSERT INTO audit.records (seq, time, case_ref, body, leaf, prev) VALUES (%s,%s,%s,%s,%s,%s)",
@@ -73,6 +81,7 @@ class _Tx:
     def save_tree(self, head: Head, subtrees: list[tuple[int, int, bytes]]) -> None:
         self.conn.execute("UPDATE audit.tree SET size=%s, frontier=%s, last_leaf=%s WHERE id=1",
                           (head.size, head.frontier, head.last_leaf))
+        self._head = head
         cached = [s for s in subtrees if s[0] >= SUBTREE_CACHE_HEIGHT]
         if cached:
             with self.conn.cursor() as cur:
@@ -94,7 +103,8 @@ class _Tx:
                           (row.case, row.wrapped, row.kek_id))
 
     def delete_case_key(self, case: str) -> bool:
-        return self.conn.execute("DELETE FROM audit.case_keys WHERE case_ref=%s", (case,)).rowcount > 0
+        return self.conn.execute("DELETE FROM audit.case_keys WHERE case_ref=%s RETURNING case_ref",
+                                 (case,)).fetchone() is not None
 
     def shred_mark(self, case: str) -> ShredMark | None:
         return _shred_mark(self.conn, case)
@@ -161,13 +171,13 @@ class PostgresStore:
     @contextmanager
     def writer(self) -> Iterator[_Tx]:
         conn = self._conn()
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
-            yield _Tx(conn)
+        with conn.pipeline(), conn.transaction():
+            head = _head(conn.execute(_HEAD + " FOR UPDATE").fetchone())
+            yield _Tx(conn, head)
 
     # -- reads ------------------------------------------------------------------------------------
     def head(self) -> Head:
-        return _Tx(self._conn()).head()
+        return _head(self._conn().execute(_HEAD).fetchone())
 
     def records(self, start: int = 0, end: int | None = None, case: str | None = None) -> Iterator[StoredRecord]:
         """Keyset-paged, so a long verification holds no transaction (and no snapshot) open."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import re
 import time
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ from .records import GENESIS
 from .store import Store
 
 KINDS = ("modified", "missing", "reordered", "truncated", "bad-signature")
+MISSING_RUN = 16  # longer runs of missing records are reported as one problem
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,9 @@ class _Walk:
 
     def _skip_to(self, seq: int) -> None:
         first = self.next_seq
-        for s in range(first, seq):
+        if seq - first > MISSING_RUN:  # one line for a long run, not a million
+            self.add(first, "missing", f"{seq - first} records are gone (seq {first}..{seq - 1})")
+        for s in range(first, seq) if seq - first <= MISSING_RUN else ():
             self.missing_at[s] = len(self.problems)
             self.add(s, "missing", "no record with this seq")
         self.next_seq = seq
@@ -164,6 +166,8 @@ class _Walk:
         while self.ahead:
             self._skip_to(min(self.ahead))
             self._drain()
+        if self.window:
+            self._flag_moved()
 
 
 def _longest_increasing(seqs: list[int]) -> list[int]:
@@ -185,19 +189,24 @@ def _longest_increasing(seqs: list[int]) -> list[int]:
 
 _decode = json.JSONDecoder().decode
 _PREV, _SEQ = b'"prev":"', b'"seq":'
-_FAST = re.compile(rb'"prev":"([0-9a-f]{64})".*"seq":(0|[1-9][0-9]{0,17})[,}]', re.S)
 
 
 def _fast_fields(body: bytes, leaf: bytes, stored: bytes) -> tuple | None:
     """(seq, leaf, stored leaf, prev) read straight from a canonical body, or None to parse it fully.
 
     Exact for bodies this trail writes: the keys ``"prev":`` and ``"seq":`` occur once (sealed names may
-    not repeat field names) and no string value can hold an unescaped quote. A body rewritten to look
-    different fails its leaf hash, the next record's link or a checkpoint root all the same."""
-    m = _FAST.search(body)
-    if m is None or body.count(_PREV) != 1 or body.count(_SEQ) != 1:
+    not repeat field names), ``prev`` sorts before ``seq``, and no string value can hold an unescaped
+    quote. A body rewritten to look different fails its leaf hash, the next record's link or a checkpoint
+    root all the same."""
+    i = body.find(_PREV)
+    j = body.find(_SEQ, i + 72)
+    if i < 0 or j < 0 or body[i + 72] != 34 or body.find(_PREV, i + 8) >= 0 or body.find(_SEQ, j + 6) >= 0:
         return None
-    return int(m.group(2)), leaf, stored, m.group(1).decode("ascii")
+    k = body.find(b",", j + 6)
+    digits = body[j + 6:k]
+    if not digits.isdigit() or len(digits) > 18 or (digits[0] == 48 and len(digits) > 1):
+        return None
+    return int(digits), leaf, stored, body[i + 8:i + 72].decode("ascii", "replace")
 
 
 def verify_store(store: Store, verifier: Verifier, lookahead: int = 64) -> Verdict:

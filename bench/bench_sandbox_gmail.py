@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import email
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -91,6 +92,7 @@ def main() -> None:
         print(f"  baseline: split mbox only  {split_s:6.2f}s  {rate(args.messages, split_s):>10}")
         print(f"  baseline: stdlib parse     {stdlib_s:6.2f}s  {rate(args.messages, stdlib_s):>10}  (estimated from "
               f"{len(sample):,}; parse only, no decoding, no index)")
+        print(f"  peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
     server = SandboxServer(workspace=ws, quota=False).start()
     try:

@@ -35,7 +35,8 @@ def plan_table(plan: dict) -> Table:
 def show_plan(plan: dict, sha: str) -> None:
     console.print(plan_table(plan))
     c = plan["counts"]
-    per = " · ".join(f"{src} " + ", ".join(f"{n} {act}" for act, n in acts.items()) for src, acts in c["actions"].items())
+    per = " · ".join(f"{src} " + ", ".join(f"{n} {act}" for act, n in acts.items())
+                     for src, acts in c["actions"].items())
     console.print(f"{c['total_actions']} action(s) ({per or 'none'}); {c['total_exempt']} exempt; "
                   f"{c['manual']} for manual redaction")
     for w in plan["warnings"]:
@@ -112,7 +113,8 @@ def run_cmd(ref: str, as_json: bool) -> None:
     cols = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*cols, console=err_console) as bar:
         task = bar.add_task(f"Erasing {ref.upper()}", total=None)
-        result = run_erasure(services, ref, who, on_progress=lambda done, total: bar.update(task, total=total, completed=done))
+        result = run_erasure(services, ref, who,
+                             on_progress=lambda done, total: bar.update(task, total=total, completed=done))
     c = result["counts"]
     console.print(f"{c['erased']} erased, {c['already_gone']} already gone, {c['exempt']} exempt, "
                   f"{c['manual']} left for manual redaction. Case {result['ref']} is erased.")
@@ -133,7 +135,8 @@ def verify_cmd(ref: str, as_json: bool) -> None:
     if as_json:
         emit_json(result)
     else:
-        t = Table("Status", "Source", "Account", "Id", "Note", title=f"Re-search of {result['ref']}: {result['found']} found")
+        t = Table("Status", "Source", "Account", "Id", "Note",
+                  title=f"Re-search of {result['ref']}: {result['found']} found")
         for kind in ("remaining", "manual", "persists", "exempt"):
             for i in result[kind]:
                 note = i.get("note") or i.get("basis") or ""
@@ -154,7 +157,8 @@ def verify_cmd(ref: str, as_json: bool) -> None:
               help="Folder for the JSON and HTML certificate.")
 @click.option("--verify", "verify_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Check a certificate file instead of issuing one.")
-@click.option("--key", help="The audit trail's public key (dsar audit pubkey) to check against; default: this DSAR_HOME's.")
+@click.option("--key", help="The audit trail's public key (dsar audit pubkey) to check against "
+                            "(default: this DSAR_HOME's).")
 @click.option("--json", "as_json", is_flag=True)
 def certificate_cmd(ref: str | None, out: Path, verify_file: Path | None, key: str | None, as_json: bool) -> None:
     """Issue the signed erasure certificate of a verified case, or check one with --verify FILE."""

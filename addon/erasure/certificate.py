@@ -87,8 +87,8 @@ def persistence_notes(plan: dict) -> list[str]:
         notes.append(f"After deletion a Workspace super admin can restore mail and Drive files for "
                      f"{ADMIN_RESTORE_DAYS} days; Google then purges them.")
     for v in plan["policy"]["vault"]:
-        notes.append(f"Google Vault {v['kind']} {v['name']!r} ({v['corpus']})"
-                     + (f" keeps deleted data for {v['days']} days." if v["days"] else " keeps held data until released."))
+        keeps = f" keeps deleted data for {v['days']} days." if v["days"] else " keeps held data until released."
+        notes.append(f"Google Vault {v['kind']} {v['name']!r} ({v['corpus']}){keeps}")
     return notes
 
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from rich.panel import Panel
 
+from scopes import registry
+from scopes.model import short
+
 from . import certificate
 from .approve import approve_plan
 from .exemptions import load_policy
@@ -49,12 +52,15 @@ def demo_erasure(services, ref: str, dpo: str, console: Any) -> dict:
                             f"({', '.join(sorted({e['rule'] for e in done.plan['exempt']})) or 'none'})\n{warn}\n"
                             f"plan sha256:{done.sha256}", title="Erasure 1. Plan"))
     got = approve_plan(services, ref, dpo, expected=done.sha256[:12])
-    console.print(Panel.fit(f"approved by {got['approved_by']} (DPO) at {got['at']}\nrecorded: plan sha256:{got['sha256']}",
-                            title="Erasure 2. Approval"))
+    console.print(Panel.fit(f"approved by {got['approved_by']} (DPO) at {got['at']}\n"
+                            f"recorded: plan sha256:{got['sha256']}", title="Erasure 2. Approval"))
     run = run_erasure(services, ref, dpo)
     rc = run["counts"]
-    console.print(Panel.fit(f"{rc['erased']} erased (content SHA-256 recorded first), {rc['already_gone']} already gone, "
-                            f"{rc['exempt']} exempt; scopes asked for only now: gmail.modify, drive, spreadsheets\n"
+    permanent = done.plan["policy"]["permanent_delete"]
+    scopes = ", ".join(short(s) for s in registry.scopes_for_step("erase", permanent_delete=permanent))
+    console.print(Panel.fit(f"{rc['erased']} erased (content SHA-256 recorded first), "
+                            f"{rc['already_gone']} already gone, "
+                            f"{rc['exempt']} exempt; scopes asked for only now: {scopes}\n"
                             f"audit checkpoint: {run['checkpoint']['size']} records, signed",
                             title="Erasure 3. Run"))
     ver = verify_erasure(services, ref, dpo)

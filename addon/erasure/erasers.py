@@ -5,12 +5,15 @@ Gmail trash and Drive trash are idempotent, a 404 on delete means "already done"
 again by content (a row already deleted or redacted by a run that died before saving reads as done).
 
 ``job`` (see :mod:`addon.erasure.execute`) gives ``item(key) -> dict`` (the item's saved state),
-``save()``, ``hook(stage, info)`` and ``pending`` (sheet rows whose change was sent but not yet recorded).
+``save()``, ``hook(stage, info)``, ``attempt`` (how many times the run was started) and ``pending`` (sheet
+rows whose change was sent but not yet recorded). Each change is noted as sent before it is sent, so a 404
+after a crash is told apart from an item someone else removed.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from typing import Any, Callable, Iterable, Sequence
 
 from googleapiclient.errors import HttpError
@@ -29,6 +32,7 @@ GMAIL_IDS = 1000  # ids per batchModify / batchDelete (Gmail's maximum)
 DRIVE_BATCH = 100  # parts per Drive batch request (Google's maximum)
 PART_ATTEMPTS = 4
 CHUNK = 16 * 1024 * 1024
+BACKOFF_S = 0.5
 
 OUTCOME = {"trash": "trashed", "delete": "deleted", "delete_row": "row_deleted", "redact_cells": "redacted"}
 
@@ -70,6 +74,8 @@ def run_batch(service: Any, requests: dict[str, Any], on_ok: Callable[[str, Any]
         todo = {rid: requests[rid] for rid in failed}
         if any(_status(e) in (400, 401, 403) and b"ateLimit" not in (e.content or b"") for e in failed.values()):
             break
+        if attempt < PART_ATTEMPTS:
+            time.sleep(BACKOFF_S * 2 ** (attempt - 1))  # parts of a batch are not retried by the seam
     rid, exc = next(iter(failed.items()))
     raise RunFailed(f"{len(failed)} request(s) kept failing (first: {rid}: HTTP {_status(exc)} "
                     f"{getattr(exc, 'reason', '') or exc})")
@@ -77,6 +83,20 @@ def run_batch(service: Any, requests: dict[str, Any], on_ok: Callable[[str, Any]
 
 def _mark(job, key: str, **fields: Any) -> None:
     job.item(key).update(fields, at=now_iso())
+
+
+def _sending(job, actions: Iterable[dict]) -> None:
+    """Note which attempt first sent each change, and save, before sending it."""
+    for a in actions:
+        job.item(a["key"]).setdefault("sent", job.attempt)
+    job.save()
+
+
+def _gone(job, action: dict) -> None:
+    """A 404 when changing an item: ours if an earlier (crashed) attempt already sent the change, else someone
+    else removed it since it was hashed."""
+    sent = job.item(action["key"]).get("sent", job.attempt)
+    _mark(job, action["key"], outcome=OUTCOME[action["action"]] if sent < job.attempt else "already_gone")
 
 
 # -- Gmail -------------------------------------------------------------------------------------------
@@ -96,6 +116,7 @@ def erase_gmail(job, svc: Any, actions: Sequence[dict]) -> None:
         run_batch(svc, unhashed, hashed, lambda mid: _mark(job, by_id[mid]["key"], outcome="already_gone"))
         job.save()
         live = [a for a in part if "outcome" not in job.item(a["key"])]
+        _sending(job, live)
         for action in ("trash", "delete"):
             ids = [a["message_id"] for a in live if a["action"] == action]
             if ids:
@@ -121,7 +142,7 @@ def _gmail_act(job, svc: Any, users: Any, action: str, ids: list[str], by_id: di
     # One id vanished since it was hashed (Gmail refuses the whole call): go one by one, 404 = done.
     single = {mid: (users.trash(userId="me", id=mid) if action == "trash" else users.delete(userId="me", id=mid))
               for mid in ids}
-    run_batch(svc, single, lambda mid, _r: None, lambda mid: _mark(job, by_id[mid]["key"], outcome="already_gone"))
+    run_batch(svc, single, lambda mid, _r: None, lambda mid: _gone(job, by_id[mid]))
 
 
 # -- Drive -------------------------------------------------------------------------------------------
@@ -173,9 +194,10 @@ def erase_drive(job, svc: Any, actions: Sequence[dict]) -> None:
                     _mark(job, a["key"], sha256=got[0], hash_of=got[1])
         job.save()
         live = {a["key"]: a for a in part if "outcome" not in job.item(a["key"])}
+        _sending(job, live.values())
         reqs = {k: (files.update(fileId=a["file_id"], body={"trashed": True}, fields="id,trashed")
                     if a["action"] == "trash" else files.delete(fileId=a["file_id"])) for k, a in live.items()}
-        run_batch(svc, reqs, lambda k, _r: None, lambda k: _mark(job, k, outcome="already_gone"))
+        run_batch(svc, reqs, lambda k, _r: None, lambda k: _gone(job, live[k]))
         job.hook("acted", {"source": "drive", "items": len(live)})
         for k, a in live.items():
             if "outcome" not in job.item(k):

@@ -22,12 +22,6 @@ class RunFailed(ErasureError):
     """Some items could not be erased; the job is saved and ``dsar erase run`` resumes it."""
 
 
-class NotVerified(ErasureError):
-    """The verifying re-search still finds the subject's data outside exemptions and Trash."""
-
-    exit_code = 1
-
-
 class CertificateInvalid(ErasureError):
     """A certificate's signature, content hash or audit checkpoint does not verify."""
 

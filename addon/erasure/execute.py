@@ -39,6 +39,8 @@ class Job:
         self.store, self.ref, self.job_id, self.state = store, ref, job_id, state
         self._hook, self._progress, self.total = hook, on_progress, total
         self.pending: dict[str, int] = state.setdefault("pending", {})
+        state["attempts"] = state.get("attempts", 0) + 1
+        self.attempt: int = state["attempts"]
         self.problems: list[str] = state.setdefault("problems", [])
 
     def item(self, key: str) -> dict:

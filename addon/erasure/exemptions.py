@@ -161,7 +161,9 @@ def _under(folder: str, path: str) -> bool:
 
 def _names_sheet(ref: str, item: Mapping[str, Any]) -> bool:
     ref = ref.strip()
-    return ref in (item.get("file_id"), item.get("name")) or (bool(ref) and _clean_path(ref) == _clean_path(item.get("path", "")))
+    if ref in (item.get("file_id"), item.get("name")):
+        return True
+    return bool(ref) and _clean_path(ref) == _clean_path(item.get("path", ""))
 
 
 # -- reading the file ------------------------------------------------------------------------------

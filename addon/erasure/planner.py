@@ -42,7 +42,8 @@ def plan_erasure(services, ref: str, actor: str, *, policy: Policy | None = None
     case = store.get(ref)
     check_case(case, "an erasure plan")
     if case.status not in PLANNABLE:
-        hint = (f"run 'dsar search {ref}' and let it finish first" if case.status in ("received", "identity_check", "searching")
+        before = case.status in ("received", "identity_check", "searching")
+        hint = (f"run 'dsar search {ref}' and let it finish first" if before
                 else f"the erasure has run; use 'dsar erase verify {ref}'")
         raise ErasureError(f"case: {ref} is {case.status}; a plan is made from a finished search ({hint})")
     policy = policy or load_policy(services.settings)

@@ -93,15 +93,6 @@ def redact_data(title: str, row: int, cols: Iterable[int]) -> list[dict]:
     return [{"range": f"{quote_tab(title)}!{column(c)}{row}", "values": [[""]]} for c in sorted(set(cols))]
 
 
-def redacted_sha256(values: Sequence[Any], cols: Iterable[int]) -> str:
-    """The fingerprint a row has once ``cols`` are blanked: how a resumed run knows it already redacted it."""
-    cells = row_cells(values)
-    for c in cols:
-        if c < len(cells):
-            cells[c] = ""
-    return row_sha256(cells)
-
-
 def unexpected_loss(before: Sequence[Sequence[Any]], after: Sequence[Sequence[Any]], deleted: Iterable[int]) -> int:
     """How many rows other than ``deleted`` vanished (or changed) between two reads around a deletion.
     Non-zero means someone edited the sheet at the same moment and the wrong rows may have gone."""

@@ -49,7 +49,7 @@ def classify(found: list[dict], plan: dict, run: dict, labels: dict[str, dict[st
         if rule is not None:
             out["exempt"].append({**base, "reason": rule.reason, "basis": rule.basis, "rule": rule.rule})
         elif it["source"] != "sheets" and _in_trash(it):
-            ours = done.get(key, {}).get("outcome") == "trashed"
+            ours = done.get(key, {}).get("outcome") == "trashed" and not planned.get(key, {}).get("in_trash")
             out["persists"].append({**base, "where": "Gmail Trash" if it["source"] == "gmail" else "Drive trash",
                                     "trashed_by_run": ours, "until": _until(done[key]["at"]) if ours else None,
                                     "note": (f"purged {TRASH_DAYS} days after being trashed; an admin can restore "
@@ -69,9 +69,13 @@ def verify_erasure(services, ref: str, actor: str, *, on_progress: Callable | No
     store = services.store
     case = store.get(ref)
     check_case(case, "verification")
-    if case.status not in ("erased", "verified"):
+    if case.status in ("verified", "closed"):
+        done = casefile.load_sealed(store, casefile.verify_job(ref), ref)
+        if done and done[0] == "verified":
+            return {**done[1], "already": True}
+    if case.status != "erased":
         raise ErasureError(f"case: {ref} is {case.status}; verification follows the run "
-                                    f"('dsar erase run {ref}')")
+                           f"('dsar erase run {ref}')")
     plan, sha, _ = casefile.load_plan(store, ref)
     ran = casefile.load_sealed(store, casefile.run_job(ref, sha), ref)
     run = ran[1]["result"] if ran and ran[0] == "done" else {"items": []}

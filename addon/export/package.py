@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pyzipper
+from googleapiclient.errors import HttpError
 
 from audit.context import Purpose, acting
 from scopes.registry import scopes_for_operations
@@ -31,7 +32,7 @@ from ..roles import require
 from ..subjects.matching import Matcher
 from .manifest import INDEX, MANIFEST, index_csv, manifest_json
 from .report import load_art15, render_report
-from .sources import Staged, Stager, fetch_file, fetch_message, fetch_rows, group_rows
+from .sources import ExportError, Staged, Stager, fetch_file, fetch_message, fetch_rows, group_rows
 
 EXPORTABLE = ("review", "responded")  # scopes.model.EXPORT_STATUSES: the guard allows no other
 LEGAL_BASIS = "UK GDPR Art. 6(1)(c) legal obligation: Art. 15(3) copy of the personal data"
@@ -126,51 +127,71 @@ def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None
     password = secrets.token_urlsafe(18) if encrypt else None
     purpose = Purpose(actor=actor, step="export", case=ref, case_status=case.status, legal_basis=LEGAL_BASIS,
                       purpose=f"Subject access request {ref}: copy of the subject's personal data for the subject")
-    entries: list[dict] = []
-    excluded: list[dict] = []
-    report_rows: dict[str, list[dict]] = {"messages": [], "files": [], "sheets": []}
     work = Path(tempfile.mkdtemp(prefix=".dsar-export-", dir=out_dir))
     archive = _Zip(partial, password)
+    done = False
     try:
-        stager = Stager(work)
-
-        def add(staged: Staged) -> None:
-            archive.add_file(staged.path, staged.arcname)
-            staged.path.unlink(missing_ok=True)
-            entries.append({"path": staged.arcname, "source": staged.source, "account": staged.account,
-                            "item_id": staged.item_id, "sha256": staged.sha256, "bytes": staged.size,
-                            "description": _describe(staged)})
-            on_item(staged.arcname)
-
         with acting(purpose):
-            _export_gmail(services, items, stager, add, excluded, report_rows)
-            _export_drive(services, items, stager, add, excluded, report_rows)
-            _export_sheets(services, case, items, stager, add, excluded, report_rows)
+            entries, excluded, rows = _fill(services, case, items, Stager(work), archive, on_item)
         counts = dict(Counter(e["source"] for e in entries))
-        index = index_csv(entries)
-        context = _report_context(case, art15, report_rows, excluded, stamp, actor, len(entries) + 3)
-        report = render_report(context).encode("utf-8")
-        for name, data, desc in ((INDEX, index, "list of the files in this package"),
-                                 ("report.html", report, "cover report: what was found, where, and Art. 15 information")):
-            archive.add_bytes(data, name)
-            entries.append({"path": name, "source": "package", "account": "", "item_id": "",
-                            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "description": desc})
-        case_info = {"case": ref, "case_type": case.type, "created_at": stamp.isoformat(timespec="seconds"),
-                     "created_by": actor, "art15_template": art15_source}
-        archive.add_bytes(manifest_json(case_info, entries, excluded, _audit_anchor(services, actor)), MANIFEST)
+        _finish(services, case, archive, entries, excluded, rows, (art15, art15_source), stamp, actor)
         archive.close()
         os.replace(partial, final)
-    except BaseException:
-        archive.close()
-        partial.unlink(missing_ok=True)
-        raise
+        done = True
+    except HttpError as e:
+        raise ExportError(f"export: Google refused a request for {ref} ({e.resp.status}: {e.reason or e}); nothing "
+                          f"was written; run 'dsar export {ref}' again") from e
     finally:
+        if not done:
+            try:
+                archive.close()
+            finally:
+                partial.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
     digest = _sha256_file(final)
+    files = len(entries)
     _log_export(services.settings.home, ref, {"at": stamp.isoformat(timespec="seconds"), "actor": actor,
                                               "path": str(final), "sha256": digest, "encrypted": bool(password),
-                                              "files": len(entries)})
-    return PackageResult(ref, final, digest, len(entries), counts, excluded, password)
+                                              "files": files})
+    return PackageResult(ref, final, digest, files, counts, excluded, password)
+
+
+def _fill(services, case, items, stager: Stager, archive: _Zip, on_item
+          ) -> tuple[list[dict], list[dict], dict[str, list[dict]]]:
+    """Fetch every item into the ZIP, one at a time: (index entries, items left out, rows for the report)."""
+    entries: list[dict] = []
+    excluded: list[dict] = []
+    rows: dict[str, list[dict]] = {"messages": [], "files": [], "sheets": []}
+
+    def add(staged: Staged) -> None:
+        archive.add_file(staged.path, staged.arcname)
+        staged.path.unlink(missing_ok=True)
+        entries.append({"path": staged.arcname, "source": staged.source, "account": staged.account,
+                        "item_id": staged.item_id, "sha256": staged.sha256, "bytes": staged.size,
+                        "description": _describe(staged)})
+        on_item(staged.arcname)
+
+    _export_gmail(services, items, stager, add, excluded, rows)
+    _export_drive(services, items, stager, add, excluded, rows)
+    _export_sheets(services, case, items, stager, add, excluded, rows)
+    return entries, excluded, rows
+
+
+def _finish(services, case, archive: _Zip, entries: list[dict], excluded: list[dict], rows: dict[str, list[dict]],
+            art15: tuple[dict, str], stamp: dt.datetime, actor: str) -> None:
+    """index.csv, report.html and last the manifest (which lists the other two as well)."""
+    (info, art15_source) = art15
+    index = index_csv(entries)
+    context = _report_context(case, info, rows, excluded, stamp, actor, len(entries) + 3)
+    report = render_report(context).encode("utf-8")
+    for name, data, desc in ((INDEX, index, "list of the files in this package"),
+                             ("report.html", report, "cover report: what was found, where, and Art. 15 information")):
+        archive.add_bytes(data, name)
+        entries.append({"path": name, "source": "package", "account": "", "item_id": "",
+                        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "description": desc})
+    case_info = {"case": case.ref, "case_type": case.type, "created_at": stamp.isoformat(timespec="seconds"),
+                 "created_by": actor, "art15_template": art15_source}
+    archive.add_bytes(manifest_json(case_info, entries, excluded, _audit_anchor(services, actor)), MANIFEST)
 
 
 def _describe(s: Staged) -> str:
@@ -227,11 +248,9 @@ def _export_sheets(services, case, items, stager, add, excluded, rows) -> None:
     for (account, file_id, path, tab), nums in group_rows(sheet_items):
         sheets = services.clients.sheets(account, scopes)
         staged, kept, dropped = fetch_rows(sheets, matcher, stager, account, file_id, path, tab, nums)
-        for r in dropped:
+        for r, why in dropped.items():
             excluded.append({"source": "sheets", "account": account, "item_id": f"{file_id}:{tab}:{r}",
-                             "what": f"{path} › {tab} › row {r}",
-                             "reason": "this row no longer mentions the subject (the sheet changed since the "
-                                       "search); it was left out so that nobody else's row is disclosed"})
+                             "what": f"{path} › {tab} › row {r}", "reason": why})
         if staged is not None:
             rows["sheets"].append({"path": staged.arcname, "account": account, "name": path, "sheet": tab,
                                    "rows": kept})

@@ -198,9 +198,15 @@ def _a1_tab(tab: str) -> str:
     return "'" + tab.replace("'", "''") + "'"
 
 
+MOVED = ("this row no longer mentions the subject (the sheet changed since the search); it was left out so "
+         "that nobody else's row is disclosed")
+UNREADABLE = "the spreadsheet or tab could not be read (deleted or renamed since the search); run the search again"
+
+
 def fetch_rows(sheets: Any, matcher: Any, stager: Stager, account: str, file_id: str, path: str, tab: str,
-               rows: list[int]) -> tuple[Staged | None, list[int], list[int]]:
-    """CSV of the header row and the rows (1-based) that still mention the subject: (staged, kept, dropped)."""
+               rows: list[int]) -> tuple[Staged | None, list[int], dict[int, str]]:
+    """CSV of the header row and the rows (1-based) that still mention the subject:
+    (staged, rows kept, {row left out: why})."""
     wanted = sorted(set(r for r in rows if r > 1))
     ranges = [f"{_a1_tab(tab)}!1:1"] + [f"{_a1_tab(tab)}!{r}:{r}" for r in wanted]
     values: list[list[list[Any]]] = []
@@ -212,10 +218,12 @@ def fetch_rows(sheets: Any, matcher: Any, stager: Stager, account: str, file_id:
             values += [vr.get("values", []) for vr in resp.get("valueRanges", [])]
     except HttpError as e:
         if _status(e) in (400, 404):
-            return None, [], sorted(set(rows))
+            return None, [], {r: UNREADABLE for r in sorted(set(rows))}
         raise
     header = [str(c) for c in (values[0][0] if values and values[0] else [])]
-    kept, dropped, out = [], [], []
+    kept: list[int] = []
+    dropped: dict[int, str] = {}
+    out: list[list[str]] = []
     if 1 in rows and header and matcher.match_row(header, None):
         kept.append(1)
     for r, vr in zip(wanted, values[1:]):
@@ -224,7 +232,7 @@ def fetch_rows(sheets: Any, matcher: Any, stager: Stager, account: str, file_id:
             kept.append(r)
             out.append(cells)
         else:
-            dropped.append(r)
+            dropped[r] = MOVED
     if not kept:
         return None, [], dropped
     lines = _csv_text([header] + out)

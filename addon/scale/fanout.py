@@ -89,10 +89,12 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
               for key in queued]
     res = chord(header)(app.signature("dsar.finish_search", args=(ref, run_no, actor)))
     out.group_id = getattr(res.parent, "id", None)
-    try:  # progress comes from the job rows: stop listening for the callback's result
-        res.backend.remove_pending_result(res)
-    except Exception:  # a backend without result subscriptions
-        pass
+    consumer = getattr(res.backend, "result_consumer", None)
+    for r in [res, *(getattr(res.parent, "results", None) or [])]:
+        try:  # progress comes from the job rows: stop listening for the tasks' results
+            consumer.cancel_for(r.id)
+        except Exception:  # a backend without result subscriptions
+            pass
     return out
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import logging
+import sqlite3
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -85,20 +85,28 @@ class SyncReport:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-def gather_facts(services, case: Any, clock: Any = None) -> RowFacts:
+def result_counts(store) -> dict[str, dict[str, int]]:
+    """Items found per case and source, counted in the case database without unsealing any item."""
+    with sqlite3.connect(store.path, timeout=30) as db:
+        rows = db.execute("SELECT ref, source, COUNT(*) FROM results WHERE run=0 GROUP BY ref, source").fetchall()
+    counts: dict[str, dict[str, int]] = {}
+    for ref, source, n in rows:
+        counts.setdefault(ref, {})[source] = n
+    return counts
+
+
+def gather_facts(services, case: Any, clock: Any = None, counts: dict[str, dict[str, int]] | None = None) -> RowFacts:
     """What the row of ``case`` should show (reads the local store only)."""
-    counts: dict[str, int] | None
-    try:
-        counts = dict(Counter(i["source"] for i in services.store.results(case.ref))) if case.subject else None
-    except Exception:  # results sealed under a shredded key
-        counts = None
+    if counts is None:
+        counts = result_counts(services.store)
     pause = clock.open_pause(case.ref) if clock is not None else None
     from ..export.package import export_log
 
     return RowFacts(
         ref=case.ref, type=case.type, subject=case.subject.display_name if case.subject else None,
         received=case.received, clock_start=case.clock_start, due=case.due, extended_due=case.extended_due,
-        extended=bool(case.extended), status=case.status, assignee=case.assignee or case.created_by, counts=counts,
+        extended=bool(case.extended), status=case.status, assignee=case.assignee or case.created_by,
+        counts=counts.get(case.ref, {}) if case.subject else None,
         closed=dt.date.fromisoformat(case.closed_at[:10]) if case.closed_at else None,
         paused_since=pause.paused_on if pause else None,
         exported=bool(export_log(services.settings.home, case.ref)), history=tuple(case.history),
@@ -147,7 +155,8 @@ class TrackerWriter:
         store = self.services.store
         clock = CaseClock(store)
         cases = {c.ref: c for c in store.list()}
-        facts = {ref: gather_facts(self.services, c, clock) for ref, c in cases.items()}
+        counts = result_counts(store)
+        facts = {ref: gather_facts(self.services, c, clock, counts) for ref, c in cases.items()}
         targets = list(cases) if refs is None else [r.strip().upper() for r in refs]
         one = targets[0] if len(targets) == 1 and targets[0] in cases else None
         purpose = Purpose(actor=self.actor, step="track", case=one, case_status=cases[one].status if one else None,

@@ -2,6 +2,7 @@
 search index. Callers hold the workspace lock; nothing here does I/O."""
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -57,7 +58,9 @@ class Mailbox:
         self._by_ordinal: dict[int, Message] = {}
         self._next_ordinal = 0
         self._next_label = 1
-        self._seq = 0
+        # Per-mailbox start for the id's low bits, so one message delivered to two mailboxes gets two ids
+        # (as in Gmail), and code that forgets which account an id belongs to is caught.
+        self._seq = int.from_bytes(hashlib.sha256(self.email.encode()).digest()[:3], "big") & 0xFFFFF
         self._thread_of: dict[str, str] = {}  # RFC 822 Message-ID -> thread id
         self._awaiting: dict[str, list[tuple[str, str]]] = {}  # Message-ID -> [(thread id, subject)] that cite it
         self._order: list[int] | None = None

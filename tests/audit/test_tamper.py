@@ -160,3 +160,20 @@ def test_several_problems_each_reported(filled: AuditTrail) -> None:
     db.execute("DELETE FROM records WHERE seq=12")
     db.execute("UPDATE checkpoints SET note=replace(note, '—', '-')")
     assert _problems(filled) == [(3, "modified"), (12, "missing"), (20, "bad-signature")]
+
+
+def test_long_missing_run_is_one_line(trail: AuditTrail) -> None:
+    fill(trail, 120, sealed=False)
+    raw_db(trail).execute("DELETE FROM records WHERE seq BETWEEN 30 AND 99")
+    problems = trail.verify().problems
+    assert [(p.seq, p.kind) for p in problems] == [(30, "missing")]
+    assert "70 records are gone (seq 30..99)" in problems[0].message
+
+
+def test_swap_next_to_a_deletion(filled: AuditTrail) -> None:
+    db = raw_db(filled)
+    db.execute("DELETE FROM records WHERE seq=24")
+    db.execute("UPDATE records SET seq=-1 WHERE seq=22")
+    db.execute("UPDATE records SET seq=22 WHERE seq=23")
+    db.execute("UPDATE records SET seq=23 WHERE seq=-1")
+    assert _problems(filled) == [(22, "reordered"), (23, "reordered"), (24, "missing")]

@@ -53,9 +53,9 @@ class World:
     def staff(self) -> str:
         return f"aisha.khan@{self.domain}"
 
-    def services(self) -> Services:
+    def services(self, **extra: str) -> Services:
         return open_services(Settings(home=self.home, sandbox_url=self.server.url, actor=self.staff,
-                                      domain=self.domain, admin=self.admin, extra={"dpo": self.dpo}))
+                                      domain=self.domain, admin=self.admin, extra={"dpo": self.dpo, **extra}))
 
     def subject(self, key: str) -> dict:
         return next(s for s in self.expected["subjects"] if s["key"] == key)

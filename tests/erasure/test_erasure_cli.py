@@ -64,6 +64,7 @@ def test_erase_commands_end_to_end(world, tmp_path):
 
     checked = json.loads(run(["erase", "verify", ref, "--json"]).output)
     assert checked["verified"] and not checked["remaining"]
+    assert "Verified" in run(["erase", "verify", ref]).output  # a verified case shows its verification
 
     out = tmp_path / "certs"
     run(["erase", "certificate", ref, "--out", str(out)])

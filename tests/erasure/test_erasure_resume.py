@@ -116,3 +116,46 @@ def test_crash_after_the_first_batch_then_resume(world, stage):
     else:  # the batch was sent but not recorded: sent again, harmlessly (trash is idempotent)
         assert set(repeated) == set(before_crash) and all(n == 2 for n in repeated.values())
         assert all(k[0] != "sheets.spreadsheets.batchUpdate" for k in repeated)
+
+
+def test_permanent_deletion_needs_the_opt_in_and_resumes_after_a_crash(world, tmp_path):
+    from addon.erasure.errors import ErasureError
+    from addon.erasure.exemptions import load_policy
+    from scopes.model import MAIL_FULL
+
+    text = 'permanent_delete = true\ngoogle_docs = "trash"\n[[exempt]]\ngmail_label = "Legal hold"\nreason = "legal_claims"\n'
+    (tmp_path / "policy.toml").write_text(text, encoding="utf-8")
+    tom = f"tom.reeves@{world.domain}"
+    plain = world.services()  # this deployment has not opted in to irreversible calls
+    ref = world.open_case(plain, "priya")
+    run_search(plain, ref, world.staff, accounts=[tom])
+    planned = plan_erasure(plain, ref, world.staff, policy=load_policy(plain.settings, tmp_path / "policy.toml"))
+    assert {a["action"] for a in planned.plan["actions"]} == {"delete", "delete_row"}
+    assert any("25 days" in w["message"] for w in planned.plan["warnings"])
+    approve_plan(plain, ref, world.dpo)
+    with pytest.raises(ErasureError, match="permanent_delete"):
+        run_erasure(plain, ref, world.staff)
+
+    def crash_once_drive_files_are_deleted(at: str, info: dict) -> None:
+        if (at, info["source"]) == ("acted", "drive"):
+            raise Crash("power cut before the deletions were recorded")
+
+    services = world.services(erasure_policy=str(tmp_path / "policy.toml"))
+    with pytest.raises(Crash):
+        run_erasure(services, ref, world.staff, hook=crash_once_drive_files_are_deleted)
+    drive_files = [a["file_id"] for a in planned.plan["actions"] if a["source"] == "drive"]
+    assert drive_files and not set(drive_files) & set(world.server.ws.drive.files)  # gone, but not recorded
+    result = run_erasure(services, ref, world.staff)  # its deletes now get 404: recorded as done, not "gone"
+    outcomes = Counter(i["outcome"] for i in result["items"])
+    assert outcomes == Counter({"deleted": sum(a["source"] != "sheets" for a in planned.plan["actions"]),
+                                "row_deleted": sum(a["source"] == "sheets" for a in planned.plan["actions"])})
+    box, store = world.server.ws.mailboxes[tom], world.server.ws.drive
+    for a in planned.plan["actions"]:
+        if a["source"] == "gmail":
+            assert a["message_id"] not in box.messages
+        elif a["source"] == "drive":
+            assert a["file_id"] not in store.files
+    for e in planned.plan["exempt"]:
+        assert e["message_id"] in box.messages
+    deletes = [r.fields for r in services.trail.records(case=ref) if r.fields["operation"] == "gmail.delete_permanently"]
+    assert deletes and all(MAIL_FULL in r["scopes"] for r in deletes)

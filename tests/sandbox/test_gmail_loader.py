@@ -114,3 +114,11 @@ def test_load_speed(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - t0
     assert len(ws.mailboxes[OWNER].messages) == 2000 and not ws.load_problems
     assert elapsed < 3.0, f"loading 2,000 messages took {elapsed:.2f}s"
+
+
+def test_one_message_in_two_mailboxes_has_two_ids() -> None:
+    from sandbox.gmail.store import Mailbox
+
+    raw = b"From: a@x.com\nTo: b@x.com, c@x.com\nSubject: hi\nMessage-ID: <same@x>\n\nhello\n"
+    ids = {Mailbox(user).add_raw(raw, ["INBOX"], 1_700_000_000_000) for user in ("b@x.com", "c@x.com")}
+    assert len(ids) == 2 and all(len(i) == 16 and int(i, 16) >> 20 == 1_700_000_000_000 for i in ids)
