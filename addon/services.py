@@ -28,12 +28,6 @@ class Services:
 
         return open_trail(self.settings)
 
-    @property
-    def permanent_delete(self) -> bool:
-        """Irreversible deletion is opt-in per deployment (DSAR_PERMANENT_DELETE=1)."""
-        value = os.environ.get("DSAR_PERMANENT_DELETE") or self.settings.extra.get("permanent_delete") or ""
-        return str(value).lower() in ("1", "true", "yes")
-
     @cached_property
     def store(self) -> CaseStore:
         from audit.pg_store import is_postgres_url
@@ -41,8 +35,17 @@ class Services:
         if is_postgres_url(self.settings.database_url):  # shared by every web and worker instance
             from .cases.pg_store import PgCaseStore
 
-            return PgCaseStore(self.settings.database_url, self.trail.keys)
-        return CaseStore(self.settings.home / "cases.db", self.trail.keys)
+            store = PgCaseStore(self.settings.database_url, self.trail.keys)
+        else:
+            store = CaseStore(self.settings.home / "cases.db", self.trail.keys)
+        store.on_transition = self._track
+        return store
+
+    def _track(self, ref: str, actor: str) -> None:
+        """Every status change reaches the DPO's tracker row (a no-op until 'dsar tracker init')."""
+        from .tracker.writer import tracker_update
+
+        tracker_update(self, ref, actor=actor)
 
     @cached_property
     def pacer(self):

@@ -52,7 +52,29 @@ def start_sandbox(fixture: Path, log: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("sandbox did not start in 120 s")
 
 
-def run_case(env: dict, sandbox: str, workers: int, tmp: Path, mailboxes: int) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), to see which part a run was waiting on."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def postgres_cpu() -> float:
+    """CPU time of every PostgreSQL process (server and backends) on this machine."""
+    total = 0.0
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    total += cpu_seconds(int(d.name))
+            except OSError:
+                continue
+    return total
+
+
+def run_case(env: dict, sandbox: str, workers: int, tmp: Path, mailboxes: int, sandbox_pid: int) -> dict:
     """One case over every mailbox with ``workers`` solo workers; wall time from dispatch to done."""
     from addon.cli.case_cmd import open_case
     from addon.scale.celery_app import make_app
@@ -70,11 +92,14 @@ def run_case(env: dict, sandbox: str, workers: int, tmp: Path, mailboxes: int) -
 
         case = open_case(services, "access", SUBJECT["names"], SUBJECT["emails"], [], [], dt.date.today(), env["DSAR_ACTOR"])
         size0 = services.trail.size()
+        cpu0 = (cpu_seconds(sandbox_pid), sum(cpu_seconds(w.proc.pid) for w in procs), postgres_cpu(), time.process_time())
         t0 = time.perf_counter()
         sent = dispatch(services, case.ref, env["DSAR_ACTOR"], app=make_app())
         mailboxes = len(sent.units) // 2  # every account in the Directory, the DPO's too
         items = follow(services, case.ref, poll=0.5, timeout=3600)
         wall = time.perf_counter() - t0
+        cpu1 = (cpu_seconds(sandbox_pid), sum(cpu_seconds(w.proc.pid) for w in procs), postgres_cpu(), time.process_time())
+        cpu = dict(zip(("sandbox", "workers", "postgres", "bench"), (b - a for a, b in zip(cpu0, cpu1))))
         appended = services.trail.size() - size0
     finally:
         for w in procs:
@@ -85,7 +110,7 @@ def run_case(env: dict, sandbox: str, workers: int, tmp: Path, mailboxes: int) -
         for api, n in per_api.items():
             units[api] = units.get(api, 0) + n
     by_source = {s: sum(1 for i in items if i["source"] == s) for s in ("gmail", "drive", "sheets")}
-    return {"workers": workers, "wall_s": wall, "items": by_source, "units": units, "audit_records": appended,
+    return {"workers": workers, "wall_s": wall, "items": by_source, "units": units, "audit_records": appended, "cpu_s": cpu,
             "rejections": sum(quota["rejections"].values()), "mailboxes": mailboxes}
 
 
@@ -129,7 +154,10 @@ def bound_at(target: int, run: dict, pg_rate: float) -> list[tuple[str, float, s
     a = run["audit_records"] / n
     rows.append(("Audit appends on PostgreSQL", pg_rate * 60 / a, f"{a:.1f} records/mailbox at {pg_rate:.0f}/s"))
     per_worker = n / run["wall_s"] * 60 / run["workers"]
-    rows.append(("One worker (measured here)", per_worker, f"{per_worker:.0f} mailboxes/min per worker"))
+    rows.append(("One worker (measured here)", per_worker, f"{per_worker:.0f} mailboxes/min per worker, wall clock"))
+    cpu = run["cpu_s"]["workers"] / n
+    if cpu:
+        rows.append(("One worker core (CPU measured here)", 60 / cpu, f"{cpu * 1000:.0f} ms worker CPU/mailbox"))
     return rows
 
 
@@ -169,10 +197,11 @@ def main() -> None:
         open_services().trail  # keys and the trail's origin, once, before workers start
         runs = []
         for w in counts:
-            r = run_case(env, sandbox, w, tmp, args.mailboxes)
+            r = run_case(env, sandbox, w, tmp, args.mailboxes, sandbox_proc.pid)
             runs.append(r)
             print(f"  {w} worker(s): {r['wall_s']:.1f}s, items {r['items']}, rejections {r['rejections']}, "
-                  f"audit records {r['audit_records']}", flush=True)
+                  f"audit records {r['audit_records']}; CPU s: " + ", ".join(f"{k} {v:.1f}" for k, v in r["cpu_s"].items()),
+                  flush=True)
 
         print("\nAudit appends/s (one chain; every 10th record sealed under a case key):")
         rates = {}
@@ -195,12 +224,17 @@ def main() -> None:
         print(f"\nScaling ({args.mailboxes} mailboxes, {args.messages} messages each, sandbox quotas on, "
               f"{os.cpu_count()} CPU cores shared by sandbox, PostgreSQL, Redis and the workers):")
         print(f"  {'workers':>7} {'wall s':>8} {'speed-up':>9} {'mailboxes/min':>14} {'Gmail units/min':>16} "
-              f"{'Drive q/min':>12} {'Sheets reads/min':>17} {'audit rec/s':>12} {'429s':>5}")
+              f"{'Drive q/min':>12} {'Sheets reads/min':>17} {'audit rec/s':>12} {'429s':>5} "
+              f"{'CPU s: workers':>15} {'sandbox':>8} {'postgres':>9}")
         for r in runs:
             per_min = lambda k: r["units"].get(k, 0) / r["wall_s"] * 60  # noqa: E731
             print(f"  {r['workers']:>7} {r['wall_s']:>8.1f} {base['wall_s'] / r['wall_s']:>8.2f}x "
                   f"{r['mailboxes'] / r['wall_s'] * 60:>14.0f} {per_min('gmail'):>16.0f} {per_min('drive'):>12.0f} "
-                  f"{per_min('sheets_read'):>17.1f} {r['audit_records'] / r['wall_s']:>12.0f} {r['rejections']:>5}")
+                  f"{per_min('sheets_read'):>17.1f} {r['audit_records'] / r['wall_s']:>12.0f} {r['rejections']:>5} "
+                  f"{r['cpu_s']['workers']:>15.1f} {r['cpu_s']['sandbox']:>8.1f} {r['cpu_s']['postgres']:>9.1f}")
+        load = os.getloadavg()
+        print(f"  (load average now {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores: when it is "
+              "above the core count, other work held the CPU and wall times are longer than the CPU times explain)")
             found = r["items"]
             if (found["gmail"], found["drive"], found["sheets"]) != (exp["gmail"], exp["drive"], exp["sheets"]):
                 print(f"    !! found {found}, expected gmail {exp['gmail']} drive {exp['drive']} sheets {exp['sheets']}")
@@ -211,11 +245,13 @@ def main() -> None:
         for name, per_min, basis in sorted(rows, key=lambda r: r[1]):
             print(f"  {name:36} {per_min:>10,.0f} mailboxes/min  -> {args.target / per_min:>8.1f} min   ({basis})")
         quota_rows = [r for r in rows if not r[0].startswith("One worker")]
+        cpu_row = next((r for r in rows if r[0].startswith("One worker core")), None)
         binding = min(quota_rows, key=lambda r: r[1])
         per_worker = next(r[1] for r in rows if r[0].startswith("One worker"))
         print(f"  -> the tightest shared limit is {binding[0]}: {args.target / binding[1]:.1f} min for {args.target:,} "
-              f"mailboxes, reached with ~{binding[1] / per_worker:.0f} workers of the speed measured here "
-              f"(fewer workers: {args.target / per_worker:.0f} worker-minutes of work).")
+              f"mailboxes, reached with ~{binding[1] / per_worker:.0f} workers of the speed measured here"
+              + (f" (~{binding[1] / cpu_row[1]:.0f} cores' worth of worker CPU)" if cpu_row else "")
+              + f"; below that, {args.target / per_worker:.0f} worker-minutes of work.")
         g = best["units"].get("gmail", 0) / best["mailboxes"]
         if g:
             full_speed = GMAIL_PROJECT_PER_MIN / GMAIL_USER_PER_MIN

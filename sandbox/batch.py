@@ -86,7 +86,7 @@ def batch(api: str | None = None, version: str | None = None) -> Response:
         if outer_auth and not any(k.lower() == "authorization" for k in headers):
             headers["Authorization"] = outer_auth
         status, resp_headers, content = _run(method, target, headers, body, batch_id)
-        cid = part.get("Content-ID", "")
+        cid = " ".join(part.get("Content-ID", "").split())  # clients fold long headers; unfold before echoing
         resp_cid = "<response-" + cid.strip("<>") + ">" if cid else ""
         head = [f"--{boundary}", "Content-Type: application/http"]
         if resp_cid:

@@ -48,6 +48,8 @@ class CaseStore:
     ``unseal(ref, name, token)`` (raising once the key is shredded)."""
 
     def __init__(self, path: Path, keys: Any) -> None:
+        #: called as ``on_transition(ref, actor)`` after every committed status change (the tracker hooks here)
+        self.on_transition = None
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.keys = keys
@@ -143,6 +145,8 @@ class CaseStore:
                        (target, at if target in ("closed", "refused", "withdrawn") else None, ref))
             db.execute("INSERT INTO transitions (ref,from_status,to_status,actor,role,at,reason) VALUES (?,?,?,?,?,?,?)",
                        (ref, row["status"], target, actor, role, at, reason))
+        if self.on_transition is not None:
+            self.on_transition(ref, actor)
         return self.get(ref)
 
     def update(self, ref: str, **fields: Any) -> None:

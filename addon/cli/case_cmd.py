@@ -32,10 +32,14 @@ def open_case(services, case_type: str, names, emails, phones, identifiers, rece
         raise InputError("--received", f"{received.isoformat()} is in the future")
     subject = make_subject(tuple(names), tuple(emails), tuple(phones), tuple(identifiers))
     region = services.settings.extra.get("region", "ENG")
-    return services.store.create(
+    case = services.store.create(
         case_type, subject, received, received, deadlines.due_date(received, region),
         deadlines.extended_due(received, region), actor, role, region,
     )
+    from ..tracker.writer import tracker_update
+
+    tracker_update(services, case.ref, actor=actor)
+    return case
 
 
 @click.group()
