@@ -232,12 +232,12 @@ def main() -> None:
                   f"{r['mailboxes'] / r['wall_s'] * 60:>14.0f} {per_min('gmail'):>16.0f} {per_min('drive'):>12.0f} "
                   f"{per_min('sheets_read'):>17.1f} {r['audit_records'] / r['wall_s']:>12.0f} {r['rejections']:>5} "
                   f"{r['cpu_s']['workers']:>15.1f} {r['cpu_s']['sandbox']:>8.1f} {r['cpu_s']['postgres']:>9.1f}")
-        load = os.getloadavg()
-        print(f"  (load average now {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores: when it is "
-              "above the core count, other work held the CPU and wall times are longer than the CPU times explain)")
             found = r["items"]
             if (found["gmail"], found["drive"], found["sheets"]) != (exp["gmail"], exp["drive"], exp["sheets"]):
                 print(f"    !! found {found}, expected gmail {exp['gmail']} drive {exp['drive']} sheets {exp['sheets']}")
+        load = os.getloadavg()
+        print(f"  (load average now {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores: when it is "
+              "above the core count, other work held the CPU and wall times are longer than the CPU times explain)")
 
         best = max(runs, key=lambda r: r["mailboxes"] / r["wall_s"] / r["workers"])
         rows = bound_at(args.target, best, rates[("PostgreSQL", 4)])

@@ -58,6 +58,17 @@ def demo(out: Path, subjects: int) -> None:
         from .demo_package import show_tracker_and_package
 
         show_tracker_and_package(services, dpo, [ref for ref, _, _ in results])
+        # -- an erasure request, from plan to signed certificate (addon/erasure/demo.py) --------------------------
+        from ..erasure.demo import demo_erasure
+
+        priya = next((s for s in expected["subjects"] if s["key"] == "priya"), None)
+        if priya is not None:
+            ecase = open_case(services, "erasure", priya["names"][:1], priya.get("emails", []),
+                              priya.get("phones", []), priya.get("identifiers", []), _received(), dpo)
+            console.print(Panel.fit(f"{ecase.ref}: erasure request for {priya['names'][0]} (a former employee)",
+                                    title="Erasure"))
+            search_with_progress(services, ecase.ref, dpo)
+            demo_erasure(services, ecase.ref, dpo, console)
         # -------------------------------------------------------------------------------------------------------
         verdict = services.trail.verify() if hasattr(services.trail, "verify") else None
     table = Table("Case", "Subject", "Gmail", "Drive", "Sheet rows", "Expected", title="3. Results")

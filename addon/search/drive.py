@@ -29,6 +29,7 @@ class DriveUnit:
     save: Callable[[dict], None]
     emit: Callable[[list[dict]], None]
     progress: Callable[[str, int], None] = lambda kind, n: None
+    exclude: frozenset[str] = frozenset()  # file ids never searched (the DSAR tracker itself)
 
     def _list(self, q: str, key: str) -> list[dict]:
         """All files for q, resuming at the saved page token; listed files are kept in the state."""
@@ -50,9 +51,9 @@ class DriveUnit:
         candidates: dict[str, dict] = {}
         for i, q in enumerate(self.queries):
             for f in self._list(f"{owner} and ({q})", f"q{i}"):
-                if f["mimeType"] not in (FOLDER, SHEET):
+                if f["mimeType"] not in (FOLDER, SHEET) and f["id"] not in self.exclude:
                     candidates.setdefault(f["id"], f)
-        sheets = self._list(f"{owner} and mimeType = '{SHEET}'", "sheets")
+        sheets = [f for f in self._list(f"{owner} and mimeType = '{SHEET}'", "sheets") if f["id"] not in self.exclude]
         self.progress("candidates", len(candidates) + len(sheets))
         done = set(self.state.setdefault("done", []))
         for f in list(candidates.values()) + sheets:

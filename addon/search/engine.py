@@ -73,6 +73,9 @@ class SearchJob:
     workers: int = 4
     on_progress: Callable[[Progress], None] = lambda p: None
     progress: Progress = field(default_factory=Progress)
+    #: Drive file ids left out: the DSAR tracker is the organisation's record of requests (UK GDPR Art. 5(2)),
+    #: kept under its own retention, not part of the data searched for or erased.
+    exclude_files: frozenset[str] = frozenset()
 
     @property
     def job_id(self) -> str:
@@ -144,5 +147,6 @@ class SearchJob:
             def run() -> None:
                 drive = clients.drive(acct, registry.scopes_for_operations(DRIVE_OPS))
                 sheets = clients.sheets(acct, registry.scopes_for_operations(SHEETS_OPS))
-                DriveUnit(acct, drive, sheets, self.drive_queries, self.matcher, ust, save, emit, prog).run()
+                DriveUnit(acct, drive, sheets, self.drive_queries, self.matcher, ust, save, emit, prog,
+                          exclude=self.exclude_files).run()
         return run

@@ -45,6 +45,13 @@ def accounts_in_scope(services, purpose: Purpose) -> list[str]:
                 return users
 
 
+def _tracker_ids(services) -> frozenset[str]:
+    from ..tracker.sheet import load_config
+
+    cfg = load_config(services.settings.home)
+    return frozenset({cfg.spreadsheet_id}) if cfg else frozenset()
+
+
 def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progress], None] = lambda p: None,
                workers: int = 4, run_no: int = 0, accounts: list[str] | None = None) -> list[dict]:
     role = require(actor, services.settings, "staff", "dpo", action="searching for a data subject")
@@ -63,6 +70,7 @@ def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progres
         ref=ref, store=store, clients=services.clients, matcher=Matcher(case.subject),
         gmail_queries=gmail_queries.queries_for(case.subject), drive_queries=drive_queries.queries_for(case.subject),
         accounts=accounts, purpose=purpose, workers=workers, on_progress=on_progress, run_no=run_no,
+        exclude_files=_tracker_ids(services),
     )
     items = job.run()
     checkpoint = getattr(services.trail, "checkpoint", None)

@@ -204,3 +204,44 @@ def test_control_per_process_pacing_runs_into_the_users_quota(one_busy_mailbox, 
     for w in workers:
         w.kill()  # enough seen; the retries that would follow are the transport's business
     assert rejected > 0
+
+
+@pytest.fixture(scope="module")
+def small_org(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("small")
+    write_org(root, users=3, messages=4, docs=2, hit_every=2, sheet_every=2)
+    return root
+
+
+def test_cli_search_queue_fans_out_and_prints_the_items(small_org, deployment_for):
+    from click.testing import CliRunner
+
+    from addon.cli import main
+
+    dep = deployment_for(small_org)
+    expected = json.loads((small_org / "expected.json").read_text())
+    case = dep.open_case({"names": ["Jane Doe"], "emails": ["jane.doe@example.com"]})
+    dep.worker("cli").wait_ready()
+    res = CliRunner().invoke(main, ["search", case.ref, "--queue", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    counts = {s: sum(1 for i in out["items"] if i["source"] == s) for s in ("gmail", "drive", "sheets")}
+    assert counts == {k: expected[k] for k in ("gmail", "drive", "sheets")}
+    assert out["ref"] == case.ref and dep.services.store.get(case.ref).status == "review"
+    # the job rows say the same as the progress the CLI showed
+    from addon.scale.fanout import ProgressReader
+
+    status, progress, _ = ProgressReader(dep.services.store, case.ref).read()
+    assert status == "done" and progress.units_done == progress.units_total == 2 * 4  # 3 users and the DPO
+    assert progress.items == len(out["items"])
+
+
+def test_worker_refuses_to_start_without_postgres(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from addon.cli import main
+
+    monkeypatch.setenv("DSAR_HOME", str(tmp_path))
+    monkeypatch.delenv("DSAR_DATABASE_URL", raising=False)
+    res = CliRunner().invoke(main, ["worker"])
+    assert res.exit_code == 2 and "DSAR_DATABASE_URL" in res.output and "Traceback" not in res.output
