@@ -3,7 +3,6 @@ client factory and the case store. Everything that talks to Google gets its clie
 from __future__ import annotations
 
 import os
-import os
 from dataclasses import dataclass
 from functools import cached_property
 

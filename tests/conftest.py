@@ -48,7 +48,6 @@ def demo_fixture(tmp_path_factory) -> Path:
 @pytest.fixture
 def product(tmp_path, monkeypatch):
     """``product(sandbox)`` -> Services wired to that sandbox with a fresh data folder; env set for CLI runs."""
-    import json as _json
 
     from addon.config import Settings
     from addon.services import open_services
@@ -74,3 +73,30 @@ def expected_subject(fixture: Path, key: str) -> dict:
 
     data = _json.loads((fixture / "expected.json").read_text(encoding="utf-8"))
     return next(s for s in data["subjects"] if s["key"] == key)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium) – browser tests need Debian's Chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.set_default_timeout(15_000)
+    yield p
+    context.close()
+
+

@@ -10,7 +10,6 @@ import pytest
 from sandbox.democompany import write_fixture
 from tests.web.conftest import addon, sandbox_server  # noqa: F401 - shared fixtures
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
 DOCS = ROOT / "docs" / "screenshots"
@@ -22,28 +21,6 @@ def demo_fixture(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo-full") / "fixture"
     write_fixture(root)
     return root
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium) – browser tests need Debian's Chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    p.set_default_timeout(15_000)
-    yield p
-    context.close()
 
 
 def screenshot(page, name: str, docs_name: str | None = None) -> Path:

@@ -7,7 +7,6 @@ import logging
 import re
 import threading
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
@@ -304,26 +303,17 @@ def test_run_local_server_loopback_flow_end_to_end(server):
 
 
 @pytest.mark.browser
-def test_consent_page_in_headless_chromium(server, monkeypatch):
+def test_consent_page_in_headless_chromium(server, monkeypatch, page):
     """A real browser: pick the account, untick a scope, press Allow, land on the CLI's loopback server."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("needs Debian chromium at /usr/bin/chromium")
     monkeypatch.setenv("OAUTHLIB_RELAX_TOKEN_SCOPE", "1")
     flow = InstalledAppFlow.from_client_config(client_config(server), scopes=[EMAIL, GMAIL_RO, DRIVE_RO])
     running = LocalServerFlow(flow)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.goto(running.url)
-            page.get_by_label("Account").select_option(BOB)
-            page.get_by_label("See and download all your Google Drive files").uncheck()
-            page.get_by_role("button", name="Allow").click()
-            page.wait_for_url("http://localhost:*/**")
-            assert "authentication flow has completed" in page.content()
-        finally:
-            browser.close()
+    page.goto(running.url)
+    page.get_by_label("Account").select_option(BOB)
+    page.get_by_label("See and download all your Google Drive files").uncheck()
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url("http://localhost:*/**")
+    assert "authentication flow has completed" in page.content()
     creds = running.credentials()
     assert set(creds.granted_scopes) == {EMAIL, GMAIL_RO}
     assert tokeninfo(server, creds.token).json()["email"] == BOB
