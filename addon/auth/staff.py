@@ -85,6 +85,22 @@ def status(settings) -> dict:
             "checked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
 
 
+def refresh(services) -> dict:
+    """Use the stored refresh token now (through the seam): proves the sign-in still works."""
+    from google.auth.transport.requests import Request
+
+    store = TokenStore(services.settings)
+    record = store.get(CURRENT_USER)
+    if record is None:
+        raise SignInRequired("sign-in: nobody is signed in; run 'dsar auth login'")
+    creds = Credentials.from_authorized_user_info(record, scopes=record.get("scopes"))
+    with acting(Purpose(actor=record.get("email") or "unknown", step="auth", purpose="staff token refresh")):
+        creds.refresh(Request(session=services.seam.plain_session(record.get("email") or "-")))
+    record.update(json.loads(creds.to_json()))
+    store.put(CURRENT_USER, record)
+    return status(services.settings)
+
+
 def logout(services) -> dict:
     """Revoke at Google (through the seam), then delete locally; local deletion happens even if revoking fails."""
     store = TokenStore(services.settings)

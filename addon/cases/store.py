@@ -158,6 +158,12 @@ class CaseStore:
             for k, v in fields.items():
                 db.execute(f"UPDATE cases SET {k}=? WHERE ref=?", (v.isoformat() if isinstance(v, dt.date) else v, ref))
 
+    def purge_sealed(self, ref: str) -> None:
+        """Drop a shredded case's ciphertexts too (unreadable already; this keeps the store small)."""
+        with self._tx() as db:
+            db.execute("UPDATE cases SET subject_sealed=NULL WHERE ref=?", (ref,))
+            db.execute("DELETE FROM results WHERE ref=?", (ref,))
+
     # -- results ------------------------------------------------------------------------------
     def add_results(self, ref: str, items: list[dict], run: int = 0) -> int:
         """Store items (idempotent by item key); returns how many were new."""

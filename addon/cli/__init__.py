@@ -19,6 +19,7 @@ from .erase_cmd import erase
 from .export_cmd import export
 from .sandbox_cmd import sandbox
 from .scopes_cmd import scopes
+from .retention_cmd import retention
 from .search_cmd import search
 from .serve_cmd import serve
 from .tracker_cmd import tracker
@@ -56,6 +57,7 @@ main.add_command(demo)
 main.add_command(auth)
 main.add_command(keys)
 main.add_command(config)
+main.add_command(retention)
 main.add_command(scopes)
 main.add_command(tracker)
 main.add_command(export)

@@ -26,13 +26,15 @@ def login_cmd(step: str, no_browser: bool, port: int) -> None:
 
 
 @auth.command("status")
+@click.option("--refresh", is_flag=True, help="Refresh the access token now, to check the sign-in still works.")
 @click.option("--json", "as_json", is_flag=True)
-def status_cmd(as_json: bool) -> None:
+def status_cmd(refresh: bool, as_json: bool) -> None:
     """Who is signed in, with which scopes, until when."""
     from ..auth import staff
     from ..services import open_services
 
-    info = staff.status(open_services().settings)
+    services = open_services()
+    info = staff.refresh(services) if refresh else staff.status(services.settings)
     if as_json:
         emit_json(info)
     elif not info["signed_in"]:

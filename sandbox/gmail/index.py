@@ -96,12 +96,14 @@ class Index:
     # -- building ---------------------------------------------------------------------------------------
     def add(self, ordinal: int, a: Analysis, labels: set[str], date_ms: int, size: int) -> None:
         for f, values in (("subject", (a.subject,)), ("body", a.bodies), ("filename", a.filenames)):
-            self._add_text(f, ordinal, [joined(tokens(v)) for v in values])
+            if values:
+                self._add_tokens(f, ordinal, [tokens(v) for v in values])
         for f in ADDRESS_FIELDS:
-            segs = [AddrSeg.of(x) for x in a.addresses.get(f, ())]
-            if segs:
+            found = a.addresses.get(f)
+            if found:
+                segs = [AddrSeg.of(x) for x in found]
                 self.addrs[f][ordinal] = segs
-            self._add_text(f, ordinal, [t for seg in segs for t in (seg.name, seg.full)])
+                self._add_tokens(f, ordinal, [t.split() for seg in segs for t in (seg.name, seg.full)])
         self.alive.add(ordinal)
         self.dates[ordinal] = date_ms
         self.sizes[ordinal] = size
@@ -111,15 +113,14 @@ class Index:
             self.labels.setdefault(lid, set()).add(ordinal)
         self._by_date = None
 
-    def _add_text(self, field: str, ordinal: int, segments: list[str]) -> None:
+    def _add_tokens(self, field: str, ordinal: int, segments: list[list[str]]) -> None:
         segments = [s for s in segments if s]
         if not segments:
             return
-        text = " " + " \n ".join(segments) + " "
-        self.texts[field][ordinal] = text
+        self.texts[field][ordinal] = " " + " \n ".join([" ".join(s) for s in segments]) + " "
         post = self.postings[field]
         get = post.get
-        for t in set(text.split()):
+        for t in set(segments[0]).union(*segments[1:]) if len(segments) > 1 else set(segments[0]):
             s = get(t)
             if s is None:
                 post[t] = {ordinal}

@@ -3,7 +3,9 @@ against hand-written malformed input."""
 from __future__ import annotations
 
 import base64
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
+from email.utils import format_datetime, parsedate_to_datetime
 from email.policy import default as default_policy
 import email
 
@@ -173,3 +175,21 @@ def test_tokens() -> None:
     assert tokens("foo_bar O'Brien 07700-900123") == ["foo", "bar", "o", "brien", "07700", "900123"]
     assert tokens("Café CAFÉ cafe\u0301") == ["café", "café", "café"]  # NFC, lower case, no folding
     assert tokens("   ") == [] and tokens("--//") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(when=st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)),
+       offset=st.integers(min_value=-12 * 60, max_value=14 * 60), weekday=st.booleans())
+def test_date_fast_path_agrees_with_stdlib(when, offset, weekday) -> None:
+    aware = when.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=offset)))
+    text = format_datetime(aware)
+    if not weekday:
+        text = text.split(", ", 1)[1]
+    assert mime.date_ms(text) == int(aware.timestamp()) * 1000 == int(parsedate_to_datetime(text).timestamp()) * 1000
+
+
+def test_snippet() -> None:
+    assert mime.snippet(" " * 5000 + "hello\n\n world") == "hello world"  # leading whitespace is read past
+    long = mime.snippet("word " * 100)
+    assert len(long) <= mime.SNIPPET_CHARS and long.endswith("word") and "  " not in long
+    assert mime.snippet("a<b> & \"c\" 'd'") == "a&lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;"
