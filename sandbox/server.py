@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import threading
 from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .app import create_app
+from .errors import SandboxError
 from .fixture import load_workspace
 from .state import Workspace
+
+
+def load_snapshot(path: Path) -> Workspace:
+    """A snapshot written by :meth:`SandboxServer.save_snapshot` (trusted: written by this sandbox only)."""
+    with open(path, "rb") as fh:
+        ws = pickle.load(fh)
+    if not isinstance(ws, Workspace):
+        raise SandboxError(f"{path}: not a sandbox snapshot")
+    return ws
 
 
 class _Handler(WSGIRequestHandler):
@@ -31,8 +43,12 @@ class SandboxServer:
         quota: bool = True,
         faults: str | None = None,
         workspace: Workspace | None = None,
+        snapshot: str | Path | None = None,
     ) -> None:
         self.fixture = str(fixture) if fixture else None
+        self.snapshot = Path(snapshot) if snapshot else None
+        if workspace is None and self.snapshot and self.snapshot.exists():
+            workspace = load_snapshot(self.snapshot)
         self.ws = workspace or (load_workspace(self.fixture) if self.fixture else Workspace())
         self.app = create_app(self.ws, quota=quota, faults=faults, fixture=self.fixture)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -58,9 +74,20 @@ class SandboxServer:
     def serve_forever(self) -> None:
         self._server.serve_forever()
 
+    def save_snapshot(self, path: str | Path | None = None) -> Path:
+        """Write the whole workspace (mail, files, sheets, tokens) so a later start resumes from it."""
+        target = Path(path or self.snapshot)
+        tmp = target.with_suffix(".tmp")
+        with self.ws.lock, open(tmp, "wb") as fh:
+            pickle.dump(self.ws, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+        return target
+
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if self.snapshot:
+            self.save_snapshot()
         if self._thread:
             self._thread.join(timeout=5)
 

@@ -46,6 +46,15 @@ class Workspace:
     #: problems met while loading the fixture: (path, reason)
     load_problems: list[tuple[str, str]] = field(default_factory=list)
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("lock", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.RLock()
+
     def user(self, email: str) -> User | None:
         return self.users.get(email.lower())
 

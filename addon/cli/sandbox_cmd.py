@@ -19,7 +19,9 @@ def sandbox() -> None:
 @click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--no-quota", is_flag=True, help="Turn Google's per-user quotas off.")
 @click.option("--faults", default=None, metavar="SPEC", help="Inject faults, e.g. '429=0.05,500@gmail.*=0.02,drop=0.01'.")
-def serve(fixture: Path, port: int, no_quota: bool, faults: str | None) -> None:
+@click.option("--snapshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Start from this snapshot if it exists, and save the state to it on exit.")
+def serve(fixture: Path, port: int, no_quota: bool, faults: str | None, snapshot: Path | None) -> None:
     """Serve the sandbox on 127.0.0.1 in the foreground until stopped (Ctrl-C)."""
     from sandbox.errors import SandboxError
     from sandbox.server import SandboxServer
@@ -27,7 +29,7 @@ def serve(fixture: Path, port: int, no_quota: bool, faults: str | None) -> None:
     if not (fixture / "workspace.json").is_file():
         raise InputError("--fixture", f"{fixture} has no workspace.json (run 'dsar sandbox fixture DIR' to write the demo company)")
     try:
-        server = SandboxServer(fixture, port=port, quota=not no_quota, faults=faults)
+        server = SandboxServer(fixture, port=port, quota=not no_quota, faults=faults, snapshot=snapshot)
     except SandboxError as e:
         raise InputError("--faults" if "fault" in str(e) else "--fixture", str(e)) from None
     except OSError as e:
@@ -42,6 +44,9 @@ def serve(fixture: Path, port: int, no_quota: bool, faults: str | None) -> None:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        if snapshot:
+            click.echo(f"Saved the workspace to {server.save_snapshot()}")
 
 
 @sandbox.command("fixture")
