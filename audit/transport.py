@@ -98,10 +98,12 @@ class AuditedAdapter(HTTPAdapter):
         for c in parts or [call]:
             c_op, reason = self._authorise(purpose, c, scopes)
             if reason:
+                pending: list = []
                 for r in parts or [call]:
-                    self._record(purpose, r, scopes, operation=c_op, outcome="refused", detail=reason)
+                    self._record(purpose, r, scopes, operation=c_op, outcome="refused", detail=reason, pending=pending)
                 if parts:
-                    self._record(purpose, call, scopes, outcome="refused", detail=reason)
+                    self._record(purpose, call, scopes, outcome="refused", detail=reason, pending=pending)
+                self._commit(pending)
                 raise CallRefused(f"Refused {c.api_method}: {reason}")
         return self._send_with_retries(request, purpose, call, parts, scopes, timeout, verify, cert, proxies)
 
@@ -131,12 +133,15 @@ class AuditedAdapter(HTTPAdapter):
             except _NETWORK_ERRORS as e:
                 latency = (time.perf_counter() - t0) * 1000
                 again = idempotent and attempt < seam.retry.max_attempts
+                pending = []
                 for c in members:
                     self._record(purpose, c, scopes, outcome="retry" if again else "error", attempt=attempt,
-                                 latency_ms=latency, detail=type(e).__name__, batch=call.path_template if parts else None)
+                                 latency_ms=latency, detail=type(e).__name__, batch=call.path_template if parts else None,
+                                 pending=pending)
                 if parts:
                     self._record(purpose, call, scopes, outcome="retry" if again else "error", attempt=attempt,
-                                 latency_ms=latency, detail=type(e).__name__)
+                                 latency_ms=latency, detail=type(e).__name__, pending=pending)
+                self._commit(pending)
                 if not again:
                     raise TransportError(
                         f"{call.api_method} failed after {attempt} attempt(s): {type(e).__name__} "
@@ -152,15 +157,17 @@ class AuditedAdapter(HTTPAdapter):
             outcome = "ok" if status < 400 else ("retry" if again else "error")
             if parts:
                 statuses = wire.batch_statuses(ctype, content) if status < 300 else [(None, b"")] * len(parts)
+                pending = []
                 self._record(purpose, call, scopes, status=status, outcome=outcome, attempt=attempt,
-                             latency_ms=latency, nbytes=len(content))
+                             latency_ms=latency, nbytes=len(content), pending=pending)
                 for c, (st, body) in zip(parts, statuses + [(None, b"")] * (len(parts) - len(statuses))):
                     part_outcome = outcome if status >= 300 else ("ok" if st is not None and st < 400 else "error")
                     if st in (429,) or (st == 403 and body and b"ateLimitExceeded" in body):
                         seam.pacer.pushed_back(self.principal, bucket)
                     self._record(purpose, c, scopes, status=st, outcome=part_outcome, attempt=attempt,
                                  latency_ms=latency, nbytes=len(body), batch=call.path_template,
-                                 items=wire.item_count(c.api_method, st, "application/json", body))
+                                 items=wire.item_count(c.api_method, st, "application/json", body), pending=pending)
+                self._commit(pending)
             else:
                 self._record(purpose, call, scopes, status=status, outcome=outcome, attempt=attempt,
                              latency_ms=latency, nbytes=len(content),
@@ -175,7 +182,9 @@ class AuditedAdapter(HTTPAdapter):
 
     def _record(self, purpose: Purpose | None, c: wire.Call, scopes: Iterable[str], *, operation: str | None = None,
                 outcome: str, status: int | None = None, attempt: int = 1, latency_ms: float = 0.0,
-                nbytes: int = 0, items: int = 0, detail: str = "", batch: str | None = None) -> None:
+                nbytes: int = 0, items: int = 0, detail: str = "", batch: str | None = None,
+                pending: list | None = None) -> None:
+        """Append one record, or queue it on ``pending`` so a batch's records commit together (one fsync)."""
         p = purpose or Purpose(actor="unknown", step="none")
         op = operation or (self.seam.resolve(p.step, c.api_method, c.params) if purpose else None)
         fields = {
@@ -187,12 +196,25 @@ class AuditedAdapter(HTTPAdapter):
             "detail": (detail + f" principal={self.principal}").strip(),
         }
         sealed = {**dict(p.sealed), **c.sealed} if p.case else None
+        if pending is not None:
+            pending.append((fields, sealed or None))
+        else:
+            self._commit([(fields, sealed or None)])
+
+    def _commit(self, entries: list) -> None:
+        if not entries:
+            return
+        trail = self.seam.trail
         try:
-            self.seam.trail.append(fields, sealed=sealed or None)
+            if len(entries) > 1 and hasattr(trail, "append_many"):
+                trail.append_many(entries)
+            else:
+                for fields, sealed in entries:
+                    trail.append(fields, sealed=sealed)
         except AuditWriteError:
             raise
         except Exception as e:  # any store failure refuses the call
             raise AuditWriteError(f"audit record could not be written ({type(e).__name__}: {e}); call refused") from e
-        maybe = getattr(self.seam.trail, "maybe_checkpoint", None)
+        maybe = getattr(trail, "maybe_checkpoint", None)
         if maybe:
             maybe()
