@@ -77,7 +77,6 @@ def postgres_cpu() -> float:
 def run_case(env: dict, sandbox: str, workers: int, tmp: Path, mailboxes: int, sandbox_pid: int) -> dict:
     """One case over every mailbox with ``workers`` solo workers; wall time from dispatch to done."""
     from addon.cli.case_cmd import open_case
-    from addon.scale.celery_app import make_app
     from addon.scale.fanout import dispatch, follow
     from addon.services import open_services
 
@@ -94,7 +93,7 @@ def run_case(env: dict, sandbox: str, workers: int, tmp: Path, mailboxes: int, s
         size0 = services.trail.size()
         cpu0 = (cpu_seconds(sandbox_pid), sum(cpu_seconds(w.proc.pid) for w in procs), postgres_cpu(), time.process_time())
         t0 = time.perf_counter()
-        sent = dispatch(services, case.ref, env["DSAR_ACTOR"], app=make_app())
+        sent = dispatch(services, case.ref, env["DSAR_ACTOR"])
         mailboxes = len(sent.units) // 2  # every account in the Directory, the DPO's too
         items = follow(services, case.ref, poll=0.5, timeout=3600)
         wall = time.perf_counter() - t0

@@ -63,9 +63,12 @@ def beat(loglevel: str) -> None:
     """Run the scheduler: an audit checkpoint every minute (one beat per deployment)."""
     _check_database()
     _check_broker()
+    from ..config import load
     from ..scale.celery_app import app
 
-    app.start(["beat", f"--loglevel={loglevel}"])
+    home = load().home
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    app.start(["beat", f"--loglevel={loglevel}", f"--schedule={home / 'celerybeat-schedule'}"])
 
 
 def queued_search(services, ref: str, actor: str, quiet: bool = False, timeout: float | None = None) -> list[dict]:

@@ -66,4 +66,20 @@ def make_app() -> Celery:
     return app
 
 
-app = make_app()
+def _env_key() -> tuple:
+    return (broker_url(), os.environ.get("DSAR_RESULT_BACKEND"), queue_name(), redis_prefix(), visibility_timeout())
+
+
+app = make_app()  # the workers' app (tasks register on it); senders use current_app_for_env()
+_APP_KEY = _env_key()
+_apps: dict[tuple, Celery] = {}
+
+
+def current_app_for_env() -> Celery:
+    """An app for the environment as it is now (the module's ``app`` was configured at import time)."""
+    key = _env_key()
+    if key == _APP_KEY:
+        return app
+    if key not in _apps:
+        _apps[key] = make_app()
+    return _apps[key]

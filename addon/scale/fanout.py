@@ -41,7 +41,9 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
     from ..search.service import SEARCHABLE, accounts_in_scope, search_purpose
 
     if app is None:
-        from .celery_app import app
+        from .celery_app import current_app_for_env
+
+        app = current_app_for_env()
 
     role = require(actor, services.settings, "staff", "dpo", action="searching for a data subject")
     store = services.store

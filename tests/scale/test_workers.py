@@ -15,7 +15,6 @@ import requests
 from addon.cases.store import item_key
 from addon.cli.case_cmd import open_case
 from addon.config import Settings
-from addon.scale.celery_app import make_app
 from addon.scale.fanout import dispatch, follow
 from addon.scale.tasks import job_id, unit_job_id
 from addon.search.service import run_search
@@ -54,7 +53,6 @@ class Deployment:
             monkeypatch.setenv(k, v)
         self.services = open_services()
         self.services.trail  # keys and origin exist before any worker opens them
-        self.app = make_app()
         self.workers: list[Worker] = []
 
     def worker(self, name: str, **env) -> Worker:
@@ -107,7 +105,7 @@ def test_worker_killed_mid_task_is_replaced_and_the_case_completes_once(demo_fix
     requests.put(f"{dep.sandbox.url}/_sandbox/faults", json={"spec": "latency=40"}, timeout=10).raise_for_status()
     case = dep.open_case(subject)
     a.wait_ready()
-    sent = dispatch(dep.services, case.ref, dep.dpo, app=dep.app)
+    sent = dispatch(dep.services, case.ref, dep.dpo)
     assert len(sent.queued) == 12  # 6 mailboxes + 6 Drives
 
     store, jid = dep.services.store, job_id(case.ref, 0)
@@ -152,7 +150,7 @@ def _two_cases_on_one_mailbox(dep: Deployment, user: str, wait: bool = True):
     for w in workers:
         w.wait_ready()
     for c in cases:
-        dispatch(dep.services, c.ref, dep.dpo, accounts=[user], app=dep.app)
+        dispatch(dep.services, c.ref, dep.dpo, accounts=[user])
     if not wait:
         return cases, workers
     return cases, [follow(dep.services, c.ref, poll=0.5, timeout=120) for c in cases]
