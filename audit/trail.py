@@ -271,7 +271,7 @@ def open_trail(settings) -> AuditTrail:
     url = getattr(settings, "database_url", None)
     if url and url.startswith(("postgres://", "postgresql://", "postgresql+")):
         try:
-            from .postgres_store import PostgresStore  # provided by the PostgreSQL back end
+            from .pg_store import PostgresStore  # provided by the PostgreSQL back end
         except ImportError:
             raise ConfigError("DSAR_DATABASE_URL: the PostgreSQL audit store is not installed in this version") from None
         return AuditTrail.with_store(PostgresStore.from_url(url), home, origin=_origin(settings))

@@ -123,6 +123,8 @@ class PgCaseStore:
                        (target, at if target in ("closed", "refused", "withdrawn") else None, ref))
             db.execute("INSERT INTO transitions (ref,from_status,to_status,actor,role,at,reason) VALUES (%s,%s,%s,%s,%s,%s,%s)",
                        (ref, row[0], target, actor, role, at, reason))
+        if getattr(self, "on_transition", None) is not None:
+            self.on_transition(ref, actor)
         return self.get(ref)
 
     def update(self, ref: str, **fields: Any) -> None:
@@ -137,6 +139,12 @@ class PgCaseStore:
                 elif isinstance(v, bool):
                     v = int(v)  # SQLite stores booleans as 0/1; so does this column
                 db.execute(f"UPDATE cases SET {k}=%s WHERE ref=%s", (v, ref))
+
+    def purge_sealed(self, ref: str) -> None:
+        """Drop a shredded case's ciphertexts too (unreadable already; this keeps the store small)."""
+        with self._tx() as db:
+            db.execute("UPDATE cases SET subject_sealed=NULL WHERE ref=%s", (ref,))
+            db.execute("DELETE FROM results WHERE ref=%s", (ref,))
 
     # -- results ------------------------------------------------------------------------------
     def add_results(self, ref: str, items: list[dict], run: int = 0) -> int:

@@ -37,24 +37,16 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
              app=None) -> Dispatched:
     from celery import chord
 
-    from ..roles import require
-    from ..search.service import SEARCHABLE, accounts_in_scope, search_purpose
+    from ..search.service import accounts_in_scope, begin_search, search_purpose
 
     if app is None:
         from .celery_app import current_app_for_env
 
         app = current_app_for_env()
 
-    role = require(actor, services.settings, "staff", "dpo", action="searching for a data subject")
     store = services.store
     ref = ref.strip().upper()
-    case = store.get(ref)
-    if case.subject is None:
-        raise ConfigError(f"case: {ref}'s identifiers were shredded; it cannot be searched again")
-    if case.status not in SEARCHABLE + ("erased",):
-        raise ConfigError(f"case: {ref} is {case.status}; a search needs an open case before review")
-    if case.status in ("received", "identity_check", "review"):
-        case = store.transition(ref, "searching", actor, role)
+    case, role = begin_search(services, ref, actor)
     jid = job_id(ref, run_no)
     saved = store.job(jid)
     if saved and saved["status"] == "running" and saved["state"].get("mode") == "queue" and _active(store, ref):

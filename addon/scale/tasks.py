@@ -55,6 +55,19 @@ def unit_task_id(job: str, key: str) -> str:
 
 
 # -- leases ------------------------------------------------------------------------------------------
+_clients: dict[str, Any] = {}
+
+
+def _redis():
+    """One Redis client (and connection pool) per broker URL in this process."""
+    import redis
+
+    url = broker_url()
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(url)
+    return _clients[url]
+
+
 _RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
 _RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
@@ -63,9 +76,7 @@ class Lease:
     """A Redis lease on one unit, renewed by a thread while held; lapses ``ttl`` seconds after a kill."""
 
     def __init__(self, name: str, ttl: float | None = None, client=None) -> None:
-        import redis
-
-        self.client = client or redis.Redis.from_url(broker_url())
+        self.client = client or _redis()
         self.key = f"{redis_prefix()}lease:{name}"
         self.ttl = ttl or float(os.environ.get("DSAR_LEASE_SECONDS", "60"))
         self.token = secrets.token_hex(8)

@@ -52,8 +52,9 @@ def _tracker_ids(services) -> frozenset[str]:
     return frozenset({cfg.spreadsheet_id}) if cfg else frozenset()
 
 
-def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progress], None] = lambda p: None,
-               workers: int = 4, run_no: int = 0, accounts: list[str] | None = None) -> list[dict]:
+def begin_search(services, ref: str, actor: str):
+    """Who may search, whether the case can be searched, and the move to ``searching``: shared by the
+    in-process engine and the Celery fan-out. Returns (case, role)."""
     role = require(actor, services.settings, "staff", "dpo", action="searching for a data subject")
     store = services.store
     case = store.get(ref)
@@ -63,6 +64,13 @@ def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progres
         raise ConfigError(f"case: {ref} is {case.status}; a search needs an open case before review")
     if case.status in ("received", "identity_check", "review"):
         case = store.transition(ref, "searching", actor, role)
+    return case, role
+
+
+def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progress], None] = lambda p: None,
+               workers: int = 4, run_no: int = 0, accounts: list[str] | None = None) -> list[dict]:
+    case, role = begin_search(services, ref, actor)
+    store = services.store
     purpose = search_purpose(case, actor, case.status)
     if accounts is None:
         accounts = accounts_in_scope(services, purpose)

@@ -64,6 +64,9 @@ def _script(store) -> list:
     out.append({**job, "created_at": "-", "updated_at": "-"})
     out.append(store.job("nope"))
     out.append([{**j, "updated_at": "-"} for j in store.jobs(a.ref)])
+    store.purge_sealed(a.ref)
+    out.append((store.results(a.ref), store.get(b.ref).subject is not None))
+    out.append(store.get(a.ref).subject)
     return out
 
 
