@@ -32,8 +32,8 @@ def text_variants(text: str) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for form in (text, strip_marks(text)):
         out.append(tuple(tokens(form)))
-        if "_" in form:
-            out.append(tuple(word_tokens(form)))
+        if "_" in form and tokens(form):  # a run of underscores alone is no search term
+            out.append(tuple(t for t in word_tokens(form) if tokens(t)))
     return [t for t in out if t]
 
 
