@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS jobs (
 """
 
 
+_CASE_COLS = ("ref, type, status, received, clock_start, due, extended_due, extended, created_by, created_at, "
+              "assignee, closed_at, notes, region, subject_sealed")
+_JOB_COLS = "id, ref, kind, status, state, created_at, updated_at, error"
+
+
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -81,29 +86,48 @@ class CaseStore:
     def _tx(self) -> "_Tx":
         return self._Tx(self._db())
 
+    # -- dialect hooks (PgCaseStore overrides these; every method below serves both) ----------------------
+    FOR_UPDATE = ""  # SQLite's BEGIN IMMEDIATE already serialises writers
+
+    def _q(self, sql: str) -> str:
+        """SQL written with ``?`` placeholders, in this driver's style."""
+        return sql
+
+    def _x(self, db: Any, sql: str, args: tuple = ()) -> Any:
+        return db.execute(self._q(sql), args)
+
+    def _rows(self, sql: str, args: tuple = ()) -> list[dict]:
+        cur = self._x(self._db(), sql, args)
+        names = [d[0] for d in cur.description or ()]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def _lock_refs(self, db: Any) -> None:
+        """Serialise reference allocation (implicit under BEGIN IMMEDIATE)."""
+
     # -- cases --------------------------------------------------------------------------------
-    def next_ref(self, db: sqlite3.Connection, year: int) -> str:
-        row = db.execute("SELECT ref FROM cases WHERE ref LIKE ? ORDER BY ref DESC LIMIT 1", (f"DSAR-{year}-%",)).fetchone()
-        n = int(row["ref"].rsplit("-", 1)[1]) + 1 if row else 1
+    def next_ref(self, db: Any, year: int) -> str:
+        row = self._x(db, "SELECT ref FROM cases WHERE ref LIKE ? ORDER BY ref DESC LIMIT 1", (f"DSAR-{year}-%",)).fetchone()
+        n = int(row[0].rsplit("-", 1)[1]) + 1 if row else 1
         return f"DSAR-{year}-{n:04d}"
 
     def create(self, case_type: str, subject: Subject, received: dt.date, clock_start: dt.date, due: dt.date,
                extended_due: dt.date, actor: str, role: str, region: str = "ENG") -> Case:
         with self._tx() as db:
+            self._lock_refs(db)
             ref = self.next_ref(db, clock_start.year)
             self.keys.create(ref)
             created = now_iso()
-            db.execute(
+            self._x(db,
                 "INSERT INTO cases (ref,type,status,received,clock_start,due,extended_due,created_by,created_at,region,subject_sealed)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (ref, case_type, "received", received.isoformat(), clock_start.isoformat(), due.isoformat(),
                  extended_due.isoformat(), actor, created, region, self.keys.seal(ref, "subject", _subject_json(subject))),
             )
-            db.execute("INSERT INTO transitions (ref,from_status,to_status,actor,role,at) VALUES (?,?,?,?,?,?)",
-                       (ref, None, "received", actor, role, created))
+            self._x(db, "INSERT INTO transitions (ref,from_status,to_status,actor,role,at) VALUES (?,?,?,?,?,?)",
+                    (ref, None, "received", actor, role, created))
         return self.get(ref)
 
-    def _row_to_case(self, row: sqlite3.Row) -> Case:
+    def _row_to_case(self, row: dict) -> Case:
         subject = None
         if row["subject_sealed"]:
             try:
@@ -111,8 +135,8 @@ class CaseStore:
                 subject = Subject(**{k: tuple(v) for k, v in data.items()})
             except Exception:  # shredded key: the identifiers are gone for good
                 subject = None
-        history = [dict(r) for r in self._db().execute(
-            "SELECT from_status, to_status, actor, role, at, reason FROM transitions WHERE ref=? ORDER BY id", (row["ref"],))]
+        history = self._rows("SELECT from_status, to_status, actor, role, at, reason FROM transitions"
+                             " WHERE ref=? ORDER BY id", (row["ref"],))
         d = dt.date.fromisoformat
         return Case(
             ref=row["ref"], type=row["type"], status=row["status"], subject=subject, received=d(row["received"]),
@@ -123,28 +147,28 @@ class CaseStore:
         )
 
     def get(self, ref: str) -> Case:
-        row = self._db().execute("SELECT * FROM cases WHERE ref=?", (ref.strip().upper(),)).fetchone()
-        if row is None:
+        rows = self._rows(f"SELECT {_CASE_COLS} FROM cases WHERE ref=?", (ref.strip().upper(),))
+        if not rows:
             raise NotFound(f"case: no case {ref!r} (see 'dsar case list')")
-        return self._row_to_case(row)
+        return self._row_to_case(rows[0])
 
     def list(self, status: str | None = None) -> list[Case]:
-        sql, args = "SELECT * FROM cases", ()
+        sql, args = f"SELECT {_CASE_COLS} FROM cases", ()
         if status:
             sql, args = sql + " WHERE status=?", (status,)
-        return [self._row_to_case(r) for r in self._db().execute(sql + " ORDER BY ref", args)]
+        return [self._row_to_case(r) for r in self._rows(sql + " ORDER BY ref", args)]
 
     def transition(self, ref: str, target: str, actor: str, role: str, reason: str | None = None) -> Case:
         with self._tx() as db:
-            row = db.execute("SELECT status FROM cases WHERE ref=?", (ref,)).fetchone()
+            row = self._x(db, "SELECT status FROM cases WHERE ref=?" + self.FOR_UPDATE, (ref,)).fetchone()
             if row is None:
                 raise NotFound(f"case: no case {ref!r}")
-            check_transition(row["status"], target, role, reason)
+            check_transition(row[0], target, role, reason)
             at = now_iso()
-            db.execute("UPDATE cases SET status=?, closed_at=? WHERE ref=?",
-                       (target, at if target in ("closed", "refused", "withdrawn") else None, ref))
-            db.execute("INSERT INTO transitions (ref,from_status,to_status,actor,role,at,reason) VALUES (?,?,?,?,?,?,?)",
-                       (ref, row["status"], target, actor, role, at, reason))
+            self._x(db, "UPDATE cases SET status=?, closed_at=? WHERE ref=?",
+                    (target, at if target in ("closed", "refused", "withdrawn") else None, ref))
+            self._x(db, "INSERT INTO transitions (ref,from_status,to_status,actor,role,at,reason) VALUES (?,?,?,?,?,?,?)",
+                    (ref, row[0], target, actor, role, at, reason))
         if self.on_transition is not None:
             self.on_transition(ref, actor)
         return self.get(ref)
@@ -156,41 +180,46 @@ class CaseStore:
             raise ValueError(f"cannot update {bad}")
         with self._tx() as db:
             for k, v in fields.items():
-                db.execute(f"UPDATE cases SET {k}=? WHERE ref=?", (v.isoformat() if isinstance(v, dt.date) else v, ref))
+                if isinstance(v, dt.date):
+                    v = v.isoformat()
+                elif isinstance(v, bool):
+                    v = int(v)  # stored as 0/1 on both back ends
+                self._x(db, f"UPDATE cases SET {k}=? WHERE ref=?", (v, ref))
 
     def purge_sealed(self, ref: str) -> None:
         """Drop a shredded case's ciphertexts too (unreadable already; this keeps the store small)."""
         with self._tx() as db:
-            db.execute("UPDATE cases SET subject_sealed=NULL WHERE ref=?", (ref,))
-            db.execute("DELETE FROM results WHERE ref=?", (ref,))
+            self._x(db, "UPDATE cases SET subject_sealed=NULL WHERE ref=?", (ref,))
+            self._x(db, "DELETE FROM results WHERE ref=?", (ref,))
 
     # -- results ------------------------------------------------------------------------------
     def add_results(self, ref: str, items: list[dict], run: int = 0) -> int:
-        """Store items (idempotent by item key); returns how many were new."""
+        """Store items (idempotent by item key, also across workers); returns how many were new."""
         new = 0
         with self._tx() as db:
             for item in items:
-                key = item_key(item)
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO results (ref, run, item_key, source, sealed_item, found_at) VALUES (?,?,?,?,?,?)",
-                    (ref, run, key, item["source"], self.keys.seal(ref, "item", json.dumps(item, sort_keys=True)), now_iso()),
+                cur = self._x(db,
+                    "INSERT INTO results (ref, run, item_key, source, sealed_item, found_at) VALUES (?,?,?,?,?,?)"
+                    " ON CONFLICT DO NOTHING",
+                    (ref, run, item_key(item), item["source"],
+                     self.keys.seal(ref, "item", json.dumps(item, sort_keys=True)), now_iso()),
                 )
                 new += cur.rowcount
         return new
 
     def results(self, ref: str, run: int = 0) -> list[dict]:
-        rows = self._db().execute("SELECT sealed_item FROM results WHERE ref=? AND run=? ORDER BY source, item_key", (ref, run))
+        rows = self._rows("SELECT sealed_item FROM results WHERE ref=? AND run=? ORDER BY source, item_key", (ref, run))
         return [json.loads(self.keys.unseal(ref, "item", r["sealed_item"])) for r in rows]
 
     def clear_results(self, ref: str, run: int = 0) -> None:
         with self._tx() as db:
-            db.execute("DELETE FROM results WHERE ref=? AND run=?", (ref, run))
+            self._x(db, "DELETE FROM results WHERE ref=? AND run=?", (ref, run))
 
     # -- jobs ---------------------------------------------------------------------------------
     def save_job(self, job_id: str, ref: str, kind: str, status: str, state: dict, error: str | None = None) -> None:
         with self._tx() as db:
             at = now_iso()
-            db.execute(
+            self._x(db,
                 "INSERT INTO jobs (id, ref, kind, status, state, created_at, updated_at, error) VALUES (?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET status=excluded.status, state=excluded.state,"
                 " updated_at=excluded.updated_at, error=excluded.error",
@@ -198,16 +227,15 @@ class CaseStore:
             )
 
     def job(self, job_id: str) -> dict | None:
-        row = self._db().execute("SELECT * FROM jobs WHERE id=?", (job_id,)).fetchone()
-        if row is None:
+        rows = self._rows(f"SELECT {_JOB_COLS} FROM jobs WHERE id=?", (job_id,))
+        if not rows:
             return None
-        out = dict(row)
+        out = rows[0]
         out["state"] = json.loads(out["state"])
         return out
 
     def jobs(self, ref: str) -> Iterator[dict]:
-        for row in self._db().execute("SELECT id, kind, status, updated_at, error FROM jobs WHERE ref=? ORDER BY created_at", (ref,)):
-            yield dict(row)
+        yield from self._rows("SELECT id, kind, status, updated_at, error FROM jobs WHERE ref=? ORDER BY created_at", (ref,))
 
 
 def item_key(item: dict) -> str:
