@@ -31,6 +31,7 @@ class Call:
     params: dict[str, str] = field(default_factory=dict)  # non-subject query params worth recording
     sealed: dict[str, str] = field(default_factory=dict)
     content_id: str | None = None
+    operation: str | None = None  # set once the seam has resolved it from the purpose
 
 
 def classify_request(http_method: str, url: str, headers=None, body: bytes | str | None = None) -> Call:
@@ -55,16 +56,22 @@ def classify_request(http_method: str, url: str, headers=None, body: bytes | str
     return Call(info.id, http_method, info.path, keep, sealed)
 
 
-def batch_parts(content_type: str, body: bytes) -> list[Call]:
-    """The calls inside a multipart/mixed batch request body, in order."""
+def _mime_parts(content_type: str, body: bytes) -> list[tuple[object, str]]:
+    """(part, payload text) of each part of a multipart/mixed body, in order."""
     msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
     )
-    calls = []
+    out = []
     for part in msg.get_payload() if msg.is_multipart() else []:
         payload = part.get_payload(decode=False)
-        if isinstance(payload, list):
-            payload = payload[0].as_string()
+        out.append((part, payload[0].as_string() if isinstance(payload, list) else payload))
+    return out
+
+
+def batch_parts(content_type: str, body: bytes) -> list[Call]:
+    """The calls inside a multipart/mixed batch request body, in order."""
+    calls = []
+    for part, payload in _mime_parts(content_type, body):
         line = payload.lstrip().split("\n", 1)[0].strip()
         method, target = (line.split(" ") + ["", ""])[:2]
         call = classify_request(method.upper(), "http://x" + target)
@@ -75,14 +82,8 @@ def batch_parts(content_type: str, body: bytes) -> list[Call]:
 
 def batch_statuses(content_type: str, body: bytes) -> list[tuple[int | None, bytes]]:
     """(status, body) of each part of a multipart/mixed batch response, in order."""
-    msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
-        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
-    )
     out: list[tuple[int | None, bytes]] = []
-    for part in msg.get_payload() if msg.is_multipart() else []:
-        payload = part.get_payload(decode=False)
-        if isinstance(payload, list):
-            payload = payload[0].as_string()
+    for _, payload in _mime_parts(content_type, body):
         raw = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else payload
         status_line, _, rest = raw.partition(b"\n")
         try:

@@ -91,6 +91,8 @@ class AuditedAdapter(HTTPAdapter):
             parts = wire.batch_parts(request.headers.get("Content-Type", ""), body)
         scopes = sorted(self.scopes())
         if target is None:
+            if purpose is not None:
+                call.operation = seam.resolve(purpose.step, call.api_method, call.params)
             host = (request.url or "").split("/")[2] if "://" in (request.url or "") else request.url
             self._record(purpose, call, scopes, outcome="refused", detail=f"egress refused: host {host} is not allowed")
             raise EgressRefused(f"Refused a call to {host}: only Google API hosts (or the configured sandbox) are allowed")
@@ -110,7 +112,7 @@ class AuditedAdapter(HTTPAdapter):
     def _authorise(self, purpose: Purpose | None, c: wire.Call, scopes: list[str]) -> tuple[str | None, str | None]:
         if purpose is None:
             return None, "no purpose: the call was made outside any case or job"
-        op = self.seam.resolve(purpose.step, c.api_method, c.params)
+        op = c.operation = self.seam.resolve(purpose.step, c.api_method, c.params)
         if op is None:
             return None, f"{c.api_method} is not declared for the {purpose.step!r} step"
         decision = self.seam.guard.check(op, c.api_method, set(scopes), purpose.case_status,
@@ -186,7 +188,7 @@ class AuditedAdapter(HTTPAdapter):
                 pending: list | None = None) -> None:
         """Append one record, or queue it on ``pending`` so a batch's records commit together (one fsync)."""
         p = purpose or Purpose(actor="unknown", step="none")
-        op = operation or (self.seam.resolve(p.step, c.api_method, c.params) if purpose else None)
+        op = operation or c.operation
         fields = {
             "actor": p.actor, "case": p.case, "purpose": p.purpose, "legal_basis": p.legal_basis,
             "operation": op or "undeclared", "api_method": c.api_method, "http_method": c.http_method,

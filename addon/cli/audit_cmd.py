@@ -34,6 +34,12 @@ def _trail(create: bool = False):
     return open_trail(settings)
 
 
+def _write_json(out: str, data) -> None:
+    with _output(out) as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+
+
 @contextmanager
 def _output(out: str | None, newline: str | None = None) -> Iterator:
     if out is None:
@@ -136,9 +142,7 @@ def prove(seq: int, as_json: bool, out: str | None) -> None:
     """Inclusion proof of record SEQ against the latest signed checkpoint (checkable offline)."""
     bundle = _trail().prove(seq)
     if out:
-        with _output(out) as fh:
-            json.dump(bundle, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
+        _write_json(out, bundle)
         click.echo(f"Wrote the proof of seq {seq} to {out}; check it with: dsar audit check-proof {out}", err=True)
     if as_json:
         emit_json(bundle)
@@ -228,9 +232,7 @@ def checkpoints(out: str | None, as_json: bool) -> None:
     cps = _trail().checkpoints()
     data = [{"size": c.size, "time": c.time, "root": base64.b64encode(c.root).decode(), "note": c.note} for c in cps]
     if out:
-        with _output(out) as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
+        _write_json(out, data)
         click.echo(f"Wrote {len(data)} checkpoints to {out}", err=True)
     elif as_json:
         emit_json(data)

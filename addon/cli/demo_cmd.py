@@ -2,6 +2,7 @@
 before the command returns. Every step is real: real HTTP, real client libraries, the real audit trail."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import time
@@ -47,7 +48,7 @@ def demo(out: Path, subjects: int) -> None:
         results = []
         for subj in expected["subjects"][:subjects]:
             case = open_case(services, "access", subj["names"][:1], subj.get("emails", []), subj.get("phones", []),
-                             subj.get("identifiers", []), _received(), dpo)
+                             subj.get("identifiers", []), dt.date.today(), dpo)
             console.print(Panel.fit(f"{case.ref}: subject access request for {subj['names'][0]}\n"
                                     f"received {case.received}, due {case.due} (ICO one calendar month), "
                                     f"extended due {case.extended_due}", title="2. Case opened"))
@@ -64,7 +65,7 @@ def demo(out: Path, subjects: int) -> None:
         priya = next((s for s in expected["subjects"] if s["key"] == "priya"), None)
         if priya is not None:
             ecase = open_case(services, "erasure", priya["names"][:1], priya.get("emails", []),
-                              priya.get("phones", []), priya.get("identifiers", []), _received(), dpo)
+                              priya.get("phones", []), priya.get("identifiers", []), dt.date.today(), dpo)
             console.print(Panel.fit(f"{ecase.ref}: erasure request for {priya['names'][0]} (a former employee)",
                                     title="Erasure"))
             search_with_progress(services, ecase.ref, dpo)
@@ -83,9 +84,3 @@ def demo(out: Path, subjects: int) -> None:
     console.print(f"Done in {time.perf_counter() - t0:.1f}s. Outputs in {out.resolve()}:\n"
                   f"  audit trail  {settings.home / 'audit.db'}\n  cases        {settings.home / 'cases.db'}\n"
                   "Inspect with: DSAR_HOME=" + str(settings.home) + " dsar audit verify | dsar audit report")
-
-
-def _received():
-    import datetime as dt
-
-    return dt.date.today()

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from googleapiclient.errors import HttpError
 
-from .content import file_text, message_text
+from .content import b64url, file_text, message_text
 
 BATCH = 50
 PAGE = 500
@@ -110,8 +110,6 @@ class GmailUnit:
             if not (mime.startswith("text/") or mime in ("application/json", "application/pdf")):
                 continue
             data = self.service.users().messages().attachments().get(userId="me", messageId=mid, id=att_id).execute()
-            from .content import b64url
-
             body = file_text(mime, b64url(data.get("data", "")))
             if body and self.matcher.match_text(body):
                 return True
