@@ -210,11 +210,17 @@ def _fast_fields(body: bytes, leaf: bytes, stored: bytes) -> tuple | None:
 
 
 def verify_store(store: Store, verifier: Verifier, lookahead: int = 64) -> Verdict:
+    """Verify the trail as of the tree head read first: a writer may keep appending meanwhile (workers,
+    the web app), and every record below the head was committed with or before it, so records and
+    checkpoints past that head belong to the next verification, not to a false "truncated". A signed
+    checkpoint beyond the tree head as read again at the end is a truncation all the same."""
     t0 = time.perf_counter()
     verdict = Verdict()
     targets: dict[int, bytes] = {}
     sig_problems: list[Problem] = []
+    head = store.head()
     stored_cps = store.checkpoints()
+    later: dict[int, bytes] = {}  # signed after the head was read, or the head was rolled back
     verdict.checkpoints = len(stored_cps)
     for cp in stored_cps:
         try:
@@ -225,12 +231,12 @@ def verify_store(store: Store, verifier: Verifier, lookahead: int = 64) -> Verdi
         if signed.size != cp.size or signed.root != cp.root:
             sig_problems.append(Problem(max(cp.size - 1, 0), "bad-signature",
                                         f"checkpoint row says {cp.size} records, its signed note {signed.size}"))
-        targets[signed.size] = signed.root
+        (targets if signed.size <= head.size else later)[signed.size] = signed.root
     walk = _Walk(targets, lookahead)
     sha256 = hashlib.sha256
     feed = walk.feed
     count = 0
-    for row_seq, body, stored in store.records():
+    for row_seq, body, stored in store.records(end=head.size):
         count += 1
         leaf = sha256(b"\x00" + body).digest()
         item = _fast_fields(body, leaf, stored)
@@ -250,7 +256,8 @@ def verify_store(store: Store, verifier: Verifier, lookahead: int = 64) -> Verdi
     present = walk.next_seq
     problems = walk.problems + sig_problems
     biggest = max(targets, default=0)
-    head = store.head()
+    if later and max(later) > store.head().size:
+        biggest = max(later)
     if biggest > present:
         problems.append(Problem(present, "truncated", f"the trail ends at seq {present - 1}, but a signed checkpoint "
                                                       f"covers {biggest} records ({biggest - present} gone)"))

@@ -78,3 +78,10 @@ def test_shredding_a_case_key_on_postgres_keeps_the_chain(pg_url, tmp_path):
     with pytest.raises(CaseKeyShredded):
         trail.unseal(trail.record(rec.seq), "q")
     assert trail.verify().ok
+
+
+def test_verify_during_appends_on_postgres(pg_url, tmp_path):
+    from tests.audit.test_concurrency import verify_while_appending
+
+    trail = _trail(pg_url, tmp_path)
+    assert verify_while_appending(trail) == [[]] * 25
