@@ -17,6 +17,8 @@ from googleapiclient.discovery_cache import get_static_doc
 from audit.httpshim import AuditedHttp
 from audit.transport import Seam
 
+from .auth.service_account import (has_stored_key, keyless_credentials, read_key_file, refuse_unaudited_lookups,
+                                   stored_key)
 from .config import Settings
 from .errors import ConfigError
 
@@ -53,10 +55,15 @@ class Clients:
             return creds
 
     def _default_source(self):
-        if not self.settings.sandbox_url and not self.settings.service_account_file:
+        s = self.settings
+        if s.signer_service_account:
+            base = keyless_credentials(self.seam, s.signer_service_account)
+        elif s.sandbox_url or s.service_account_file or has_stored_key(s):
+            # parse the private key once (~0.1 s each time); per user and scopes only the signer is shared
+            refuse_unaudited_lookups()
+            base = service_account.Credentials.from_service_account_info(service_account_info(s))
+        else:
             return self._staff_source()
-        # parse the private key once (~0.1 s each time); per user and scopes only the signer is shared
-        base = service_account.Credentials.from_service_account_info(service_account_info(self.settings))
         self.credential_source = lambda principal, scopes: base.with_scopes(list(scopes)).with_subject(principal)
         return self.credential_source
 
@@ -104,26 +111,30 @@ class Clients:
 
 
 def service_account_info(settings: Settings) -> dict:
-    """The service account key: the sandbox's own in sandbox mode, else the configured key file."""
+    """The key imported into the encrypted token store; else, in sandbox mode, the sandbox's own; else
+    the configured (plain-text) key file. An imported key wins in sandbox mode too, so it is tried there."""
+    stored = stored_key(settings)
+    if stored is not None:
+        return stored
     if settings.sandbox_url:
-        try:
-            resp = requests.get(settings.sandbox_url + "/_sandbox/service-account.json", timeout=10)
-            resp.raise_for_status()
-            return resp.json()
-        except (requests.RequestException, ValueError) as e:
-            raise ConfigError(
-                f"DSAR_SANDBOX_URL: no sandbox answers at {settings.sandbox_url} ({type(e).__name__}); "
-                "start one with 'dsar sandbox serve --fixture DIR'"
-            ) from None
+        return sandbox_key(settings.sandbox_url)
     if not settings.service_account_file:
         raise ConfigError(
-            "No Google credentials configured: set DSAR_SERVICE_ACCOUNT_FILE (organisation mode), sign in with "
-            "'dsar auth login', or set DSAR_SANDBOX_URL to use a local sandbox. 'dsar config check' explains more."
+            "No Google credentials configured: import a service-account key with 'dsar auth import-key' or set "
+            "DSAR_SIGNER_SERVICE_ACCOUNT (organisation mode), sign in with 'dsar auth login', or set "
+            "DSAR_SANDBOX_URL to use a local sandbox. 'dsar config check' explains more."
         )
+    return read_key_file(settings.service_account_file)
+
+
+def sandbox_key(sandbox_url: str) -> dict:
+    """The sandbox's own service-account key (the sandbox plays Google for the add-on's ID tokens too)."""
     try:
-        with open(settings.service_account_file, encoding="utf-8") as fh:
-            return json.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"DSAR_SERVICE_ACCOUNT_FILE: {settings.service_account_file} does not exist") from None
-    except ValueError as e:
-        raise ConfigError(f"DSAR_SERVICE_ACCOUNT_FILE: {settings.service_account_file} is not a JSON key file ({e})") from None
+        resp = requests.get(sandbox_url + "/_sandbox/service-account.json", timeout=10)
+        resp.raise_for_status()
+        return resp.json()
+    except (requests.RequestException, ValueError) as e:
+        raise ConfigError(
+            f"DSAR_SANDBOX_URL: no sandbox answers at {sandbox_url} ({type(e).__name__}); "
+            "start one with 'dsar sandbox serve --fixture DIR'"
+        ) from None

@@ -22,6 +22,7 @@ class Settings:
     domain: str | None = None
     admin: str | None = None  # a Workspace admin to impersonate for the Directory (organisation mode)
     service_account_file: str | None = None
+    signer_service_account: str | None = None  # keyless organisation mode: IAM signs as this account
     database_url: str | None = None
     extra: dict = field(default_factory=dict)
 
@@ -49,6 +50,7 @@ def load() -> Settings:
         domain=_env("domain", file_cfg),
         admin=_env("admin", file_cfg),
         service_account_file=_env("service_account_file", file_cfg),
+        signer_service_account=_env("signer_service_account", file_cfg),
         database_url=_env("database_url", file_cfg),
         extra=file_cfg,
     )

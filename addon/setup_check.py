@@ -2,13 +2,14 @@
 and how to fix it, in plain words. Each check is small and independent; none raises."""
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 
 import requests
 
+from .auth.service_account import has_stored_key, read_key_file
 from .config import Settings
+from .errors import DsarError
 
 
 @dataclass
@@ -22,7 +23,7 @@ class Check:
 def mode(settings: Settings) -> str:
     if settings.sandbox_url:
         return "sandbox"
-    if settings.service_account_file:
+    if settings.service_account_file or settings.signer_service_account or has_stored_key(settings):
         return "organisation"
     if os.environ.get("DSAR_OAUTH_CLIENT_FILE") or settings.extra.get("oauth_client_file"):
         return "user"
@@ -33,8 +34,9 @@ def checks(settings: Settings) -> list[Check]:
     out: list[Check] = []
     m = mode(settings)
     out.append(Check("mode", m != "unconfigured", f"mode: {m}",
-                     "" if m != "unconfigured" else "Set DSAR_SANDBOX_URL (local sandbox), DSAR_SERVICE_ACCOUNT_FILE "
-                     "(organisation mode) or DSAR_OAUTH_CLIENT_FILE (sign in as yourself)."))
+                     "" if m != "unconfigured" else "Set DSAR_SANDBOX_URL (local sandbox); import a service-account key with "
+                     "'dsar auth import-key' or set DSAR_SIGNER_SERVICE_ACCOUNT (organisation mode); or set "
+                     "DSAR_OAUTH_CLIENT_FILE (sign in as yourself)."))
     try:
         settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         probe = settings.home / ".write-test"
@@ -57,22 +59,14 @@ def checks(settings: Settings) -> list[Check]:
         except (requests.RequestException, ValueError) as e:
             out.append(Check("sandbox", False, f"no sandbox answers at {settings.sandbox_url} ({type(e).__name__})",
                              "Start one: dsar sandbox fixture demo-fixture && dsar sandbox serve --fixture demo-fixture"))
+    if m == "sandbox" and has_stored_key(settings):  # an imported key is used against the sandbox too
+        out.append(_service_account_check(settings))
     if m == "organisation":
-        path = settings.service_account_file
-        try:
-            with open(path, encoding="utf-8") as fh:
-                info = json.load(fh)
-            good = info.get("type") == "service_account" and "private_key" in info
-            out.append(Check("service account", good, f"service account {info.get('client_email')}" if good
-                             else f"{path} is not a service-account key file",
-                             "" if good else "Download a JSON key for the service account from the Cloud console."))
-        except (OSError, ValueError) as e:
-            out.append(Check("service account", False, f"cannot read DSAR_SERVICE_ACCOUNT_FILE {path} ({e})",
-                             "Point DSAR_SERVICE_ACCOUNT_FILE at the key file."))
+        out.append(_service_account_check(settings))
         out.append(Check("admin", bool(settings.admin), f"Directory read as {settings.admin}" if settings.admin
                          else "no DSAR_ADMIN: the users in scope cannot be listed",
                          "" if settings.admin else "export DSAR_ADMIN=an-admin@your-domain (used only for users.list)"))
-    if m in ("user", "organisation"):
+    if m == "user" or (m == "organisation" and not settings.signer_service_account):
         has_key = bool(os.environ.get("DSAR_SECRET_KEY") or os.environ.get("DSAR_SECRET_KEY_FILE"))
         out.append(Check("secret key", has_key, "secrets are encrypted at rest" if has_key else "no DSAR_SECRET_KEY",
                          "" if has_key else "Run 'dsar keys new' and export DSAR_SECRET_KEY=<key> (keep it outside the data folder)."))
@@ -86,6 +80,33 @@ def checks(settings: Settings) -> list[Check]:
         except Exception as e:  # a wrong key is reported, not raised
             out.append(Check("sign-in", False, str(e), "Set the key the secrets were written with."))
     return out
+
+
+def _service_account_check(settings: Settings) -> Check:
+    """Which of the three ways the service account is reached, and whether it is usable."""
+    if settings.signer_service_account:
+        return Check("service account", True, f"keyless: IAM signs as {settings.signer_service_account}, authorised "
+                     "by this runtime's own identity (metadata server); no key is kept")
+    if has_stored_key(settings):
+        try:
+            from .auth.service_account import stored_key
+
+            info = stored_key(settings) or {}
+            ok = True
+            msg = f"service account {info.get('client_email')} (key stored encrypted)"
+            fix = ""
+        except DsarError as e:
+            ok, msg, fix = False, str(e), "Set the DSAR_SECRET_KEY the key was imported with."
+        if ok and settings.service_account_file:
+            msg += f"; DSAR_SERVICE_ACCOUNT_FILE is ignored: delete {settings.service_account_file}"
+        return Check("service account", ok, msg, fix)
+    try:
+        info = read_key_file(settings.service_account_file)
+    except DsarError as e:
+        return Check("service account", False, str(e), "Point DSAR_SERVICE_ACCOUNT_FILE at the JSON key from the Cloud console.")
+    return Check("service account", True, f"service account {info['client_email']} from a plain-text key file; "
+                 f"store it encrypted with 'dsar auth import-key --delete-original {settings.service_account_file}' "
+                 "and unset DSAR_SERVICE_ACCOUNT_FILE")
 
 
 def report(settings: Settings) -> dict:

@@ -19,6 +19,8 @@ _AUTH_PATHS = {
     "/oauth2/v1/certs": "oauth2.certs", "/oauth2/v3/certs": "oauth2.certs",
     "/oauth2/v3/userinfo": "oauth2.userinfo", "/oauth2/v2/userinfo": "oauth2.userinfo",
 }
+#: The metadata server's service-account endpoints (identity, token); nothing else on it is called.
+_METADATA_PREFIX = "/computeMetadata/v1/instance/service-accounts/"
 #: Query parameters that may carry a data subject's identifiers: sealed under the case key.
 SUBJECT_PARAMS = ("q", "query")
 
@@ -47,6 +49,8 @@ def classify_request(http_method: str, url: str, headers=None, body: bytes | str
     sealed = {k: query.pop(k) for k in SUBJECT_PARAMS if k in query}
     if parts.path in _AUTH_PATHS:
         return Call(_AUTH_PATHS[parts.path], http_method, parts.path, {}, {})
+    if parts.path.startswith(_METADATA_PREFIX) and http_method == "GET":
+        return Call("oauth2.metadata", http_method, _METADATA_PREFIX + "{account}/" + parts.path.rsplit("/", 1)[1], {}, {})
     if parts.path.startswith("/batch"):
         return Call("batch", http_method, parts.path, {}, {})
     info = classify(http_method, parts.path)

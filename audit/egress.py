@@ -1,5 +1,7 @@
 """The egress allow-list: Google's API and OAuth hosts, or (in sandbox mode) only the sandbox. Google
-hosts are rewritten to the sandbox there, so unmodified clients (gspread's fixed URLs included) land on it."""
+hosts are rewritten to the sandbox there, so unmodified clients (gspread's fixed URLs included) land on it.
+The metadata server is plain HTTP on a link-local name by design (Cloud Run, GCE); it is allowed only
+for the paths :mod:`audit.calls` classifies, because the guard refuses anything it cannot name."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +11,14 @@ GOOGLE_HOSTS = frozenset(
     {
         "gmail.googleapis.com", "www.googleapis.com", "sheets.googleapis.com", "drive.googleapis.com",
         "admin.googleapis.com", "oauth2.googleapis.com", "accounts.google.com", "openidconnect.googleapis.com",
+        "iamcredentials.googleapis.com",
     }
 )
+METADATA_HOSTS = frozenset({"metadata.google.internal", "169.254.169.254"})
+
+
+def _allowed(scheme: str, host: str | None) -> bool:
+    return (scheme == "https" and host in GOOGLE_HOSTS) or (scheme == "http" and host in METADATA_HOSTS)
 
 
 @dataclass(frozen=True)
@@ -24,9 +32,9 @@ class Egress:
             sb = urlsplit(self.sandbox_url)
             if parts.netloc == sb.netloc and parts.scheme == sb.scheme:
                 return url
-            if parts.hostname in GOOGLE_HOSTS and parts.scheme == "https":
+            if _allowed(parts.scheme, parts.hostname):
                 return urlunsplit((sb.scheme, sb.netloc, parts.path, parts.query, ""))
             return None
-        if parts.scheme == "https" and parts.hostname in GOOGLE_HOSTS:
+        if _allowed(parts.scheme, parts.hostname):
             return url
         return None

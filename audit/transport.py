@@ -55,10 +55,11 @@ class Seam:
         session.mount("http://", adapter)
         return session
 
-    def plain_session(self, principal: str = "-") -> requests.Session:
-        """An unauthenticated audited session (ID-token certificate fetches, revocation)."""
+    def plain_session(self, principal: str = "-", credentials=None) -> requests.Session:
+        """An audited session that adds no Authorization header itself: ID-token certificate fetches,
+        revocation, and google-auth's own requests (``credentials`` then names whose scopes the guard sees)."""
         s = requests.Session()
-        adapter = AuditedAdapter(self, principal, lambda: frozenset())
+        adapter = AuditedAdapter(self, principal, (lambda: _scopes_of(credentials)) if credentials else frozenset)
         s.mount("https://", adapter)
         s.mount("http://", adapter)
         return s

@@ -1,5 +1,6 @@
 """The sandbox's Flask app factory: one WSGI app serving Gmail v1, Drive v3, Sheets v4, Admin Directory,
-OAuth 2.0 and the admin endpoints, plus the request log every served API call lands in."""
+OAuth 2.0, IAM Credentials signBlob, a GCE metadata server and the admin endpoints, plus the request log
+every served API call lands in."""
 from __future__ import annotations
 
 import io
@@ -14,7 +15,9 @@ from .drive.api import bp as drive_bp
 from .faults import Faults
 from .gmail.api import bp as gmail_bp
 from .oauth.api import bp as oauth_bp
+from .oauth.iam import bp as iam_bp
 from .oauth.keys import SigningKeys
+from .oauth.metadata import bp as metadata_bp
 from .quota import Quotas
 from .routing import SandboxContext
 from .sheets.api import bp as sheets_bp
@@ -64,7 +67,7 @@ def create_app(
     )
     app.extensions["sandbox"] = ctx
     app.wsgi_app = _method_override(app.wsgi_app)
-    for bp in (admin.bp, batch.bp, gmail_bp, drive_bp, sheets_bp, oauth_bp, directory.bp):
+    for bp in (admin.bp, batch.bp, gmail_bp, drive_bp, sheets_bp, oauth_bp, directory.bp, iam_bp, metadata_bp):
         app.register_blueprint(bp)
     seq = itertools.count(1)
     seq_lock = threading.Lock()

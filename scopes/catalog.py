@@ -7,7 +7,7 @@ Order matters where one API method serves several operations in a step: the firs
 from __future__ import annotations
 
 from .model import (
-    ANY_STATUS, DIRECTORY_USER_READONLY, DRIVE, DRIVE_ADDONS_METADATA_READONLY, DRIVE_FILE, DRIVE_READONLY,
+    ANY_STATUS, CLOUD_PLATFORM, DIRECTORY_USER_READONLY, DRIVE, DRIVE_ADDONS_METADATA_READONLY, DRIVE_FILE, DRIVE_READONLY,
     ERASE_STATUSES, EXPORT_STATUSES, GMAIL_ADDONS_EXECUTE, GMAIL_CURRENT_MESSAGE_READONLY, GMAIL_MODIFY,
     GMAIL_READONLY, MAIL_FULL, OPENID, SCRIPT_LOCALE, SEARCH_STATUSES, SPREADSHEETS, SPREADSHEETS_READONLY,
     USERINFO_EMAIL, Operation, sensitivity_of,
@@ -32,6 +32,7 @@ AUTH_ENDPOINTS: dict[str, tuple[str, ...]] = {
     "oauth2.tokeninfo": (),
     "oauth2.revoke": (),
     "oauth2.certs": (),
+    "oauth2.metadata": (),  # the runtime's metadata server (Cloud Run, GCE): its own identity and token
     "oauth2.userinfo": (OPENID, USERINFO_EMAIL, "https://www.googleapis.com/auth/userinfo.profile", "email", "profile"),
 }
 
@@ -142,10 +143,14 @@ OPERATIONS: tuple[Operation, ...] = (
         "admin",
         "Lists the organisation's active users to know which mailboxes and Drives a request must cover.",
         needs_case=False),
-    # -- auth: tokens and identity -----------------------------------------------------------------------
-    _op("auth.token", ("oauth2.token", "oauth2.tokeninfo"), (), "auth",
-        "Obtains and refreshes access tokens (code, refresh, JWT bearer) and checks what they grant.",
+    _op("admin.sign_delegation", ("iamcredentials.projects.serviceAccounts.signBlob",), (CLOUD_PLATFORM,), "admin",
+        "Keyless organisation mode: has Google sign the service account's domain-wide delegation assertion, "
+        "so no private key is kept. Called with the runtime's own identity; it carries no user data.",
         needs_case=False),
+    # -- auth: tokens and identity -----------------------------------------------------------------------
+    _op("auth.token", ("oauth2.token", "oauth2.tokeninfo", "oauth2.metadata"), (), "auth",
+        "Obtains and refreshes access tokens (code, refresh, JWT bearer, the runtime's metadata server) and "
+        "checks what they grant.", needs_case=False),
     _op("auth.revoke", ("oauth2.revoke",), (), "auth", "Revokes a staff member's token when they sign out.",
         needs_case=False),
     _op("auth.certs", ("oauth2.certs",), (), "auth",

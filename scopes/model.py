@@ -29,6 +29,8 @@ DIRECTORY_USER_READONLY = _AUTH + "admin.directory.user.readonly"
 OPENID = "openid"
 USERINFO_EMAIL = _AUTH + "userinfo.email"
 SCRIPT_LOCALE = _AUTH + "script.locale"
+# Cloud: the runtime's own identity signing delegation JWTs (keyless organisation mode), never a user's
+CLOUD_PLATFORM = _AUTH + "cloud-platform"
 
 RESTRICTED, SENSITIVE, NON_SENSITIVE = "restricted", "sensitive", "non-sensitive"
 SENSITIVITIES = (RESTRICTED, SENSITIVE, NON_SENSITIVE)  # most to least demanding
@@ -55,6 +57,7 @@ SCOPE_CLASS: dict[str, str] = {
     SCRIPT_LOCALE: NON_SENSITIVE,
     USERINFO_EMAIL: NON_SENSITIVE,
     OPENID: NON_SENSITIVE,
+    CLOUD_PLATFORM: SENSITIVE,
 }
 
 #: Workflow steps. Incremental authorization asks for one step's scopes at a time; "context" is the add-on

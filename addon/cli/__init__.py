@@ -2,10 +2,12 @@
 printed as one clear line (exit 2), never as a traceback."""
 from __future__ import annotations
 
+import re
 import sys
 
 import click
 from google.auth.exceptions import RefreshError
+from google.auth.exceptions import TransportError as GoogleAuthTransportError
 
 from ..errors import DsarError
 from .audit_cmd import audit
@@ -33,10 +35,33 @@ class _Group(click.Group):
         except DsarError as e:
             click.echo(f"Error: {e}", err=True)
             sys.exit(e.exit_code)
-        except RefreshError as e:
-            click.echo(f"Error: Google refused the sign-in ({e.args[0] if e.args else e}). "
-                       "Sign in again with 'dsar auth login'.", err=True)
+        except (RefreshError, GoogleAuthTransportError) as e:
+            click.echo(f"Error: {_auth_failure(e, staff_sign_in=ctx.invoked_subcommand == 'auth')}", err=True)
             sys.exit(4)
+
+
+_GOOGLE_MESSAGE = re.compile(r'"message":\s*"([^"]{1,300})"')
+
+
+def _auth_failure(e: Exception, staff_sign_in: bool = False) -> str:
+    """What to do about a failed token, in the words of the credentials that are configured."""
+    from ..auth.service_account import has_stored_key
+    from ..config import load
+
+    text = str(e.args[0] if e.args else e)
+    google_says = _GOOGLE_MESSAGE.search(text)
+    why = google_says.group(1) if google_says else text[:300]
+    try:
+        settings = None if staff_sign_in else load()
+    except DsarError:
+        settings = None
+    if settings is not None and settings.signer_service_account:
+        return (f"IAM refused to sign as {settings.signer_service_account} ({why}). Give this runtime's service "
+                "account the Service Account Token Creator role on it, or fix DSAR_SIGNER_SERVICE_ACCOUNT.")
+    if settings is not None and (settings.sandbox_url or settings.service_account_file or has_stored_key(settings)):
+        return (f"Google refused the service account's token ({why}). Check its domain-wide delegation (client ID "
+                "and scopes); 'dsar config check' explains more.")
+    return f"Google refused the sign-in ({why}). Sign in again with 'dsar auth login'."
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

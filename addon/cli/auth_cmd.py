@@ -58,6 +58,20 @@ def logout_cmd() -> None:
         console.print("Nobody was signed in.")
 
 
+@auth.command("import-key")
+@click.argument("key_file", type=click.Path(dir_okay=False))
+@click.option("--delete-original", is_flag=True, help="Delete the plain-text key file once it is stored encrypted.")
+def import_key_cmd(key_file: str, delete_original: bool) -> None:
+    """Store a service account's JSON key encrypted (organisation mode), instead of a plain file."""
+    from ..auth.service_account import import_key
+    from ..config import load
+
+    info = import_key(load(), key_file, delete_original=delete_original)
+    console.print(f"Stored the key of [bold]{info['client_email']}[/] (key id {info['private_key_id'][:8]}…) encrypted.")
+    if not delete_original:
+        console.print(f"Delete {key_file} now (or run again with --delete-original), and unset DSAR_SERVICE_ACCOUNT_FILE.")
+
+
 @click.group()
 def keys() -> None:
     """Manage the key that encrypts refresh tokens and service-account keys at rest."""

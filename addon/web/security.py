@@ -90,9 +90,9 @@ class Verifier:
             if configured:
                 self._service_account = configured.strip().lower()
             elif self.settings.sandbox_url:
-                from ..clients import service_account_info
+                from ..clients import sandbox_key
 
-                self._service_account = service_account_info(self.settings)["client_email"].lower()
+                self._service_account = sandbox_key(self.settings.sandbox_url)["client_email"].lower()
             else:
                 raise ConfigError("DSAR_ADDON_SERVICE_ACCOUNT: set it to the add-on's service account email "
                                   "(gcloud workspace-add-ons get-authorization shows it)")

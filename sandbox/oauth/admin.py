@@ -1,6 +1,7 @@
 """Sandbox-only OAuth administration under ``/_sandbox/`` (not logged, not authenticated): the service
 account's key file, ID tokens on demand (the add-on's incoming requests in tests), client registration,
-token lifetime and the service account's domain-wide-delegation scopes."""
+token lifetime, the service account's domain-wide-delegation scopes, and for keyless delegation the
+runtime account and who may sign as the service account (Token Creators)."""
 from __future__ import annotations
 
 import time
@@ -12,7 +13,9 @@ from flask import Blueprint, Response, jsonify, request
 from ..routing import sandbox
 from .clients import Client
 from .grants import oauth_state
+from .iam import token_creators
 from .identity import project_id, service_account_client_id, subject_id
+from .metadata import runtime_service_account
 
 MAX_TOKEN_LIFETIME = 86400
 
@@ -148,12 +151,37 @@ def register(bp: Blueprint) -> None:
             st.delegated_scopes = None if scopes is None else frozenset(scopes)
         return jsonify(scopes=None if st.delegated_scopes is None else sorted(st.delegated_scopes))
 
+    @guarded
+    def token_creators_view() -> Response:
+        ws, dwd = sandbox().ws, sandbox().keys.service_account_email
+        if request.method == "PUT":
+            members = _body().get("members")
+            if members is not None and (not isinstance(members, list) or not all(isinstance(m, str) for m in members)):
+                raise AdminInputError("'members' must be a list of email addresses, or null for the default")
+            oauth_state(ws).token_creators = None if members is None else frozenset(_member(m) for m in members)
+        return jsonify(members=sorted(token_creators(ws, dwd)))
+
+    def runtime() -> Response:
+        dwd = sandbox().keys.service_account_email
+        return jsonify(service_account=runtime_service_account(dwd), project_id=project_id(dwd),
+                       delegated_service_account=dwd)
+
     bp.add_url_rule("/_sandbox/service-account.json", "service_account_json", service_account_json, methods=["GET"])
     bp.add_url_rule("/_sandbox/id-token", "id_token", id_token, methods=["POST"])
     bp.add_url_rule("/_sandbox/clients", "register_client", register_client, methods=["POST"])
     bp.add_url_rule("/_sandbox/clients", "list_clients", list_clients, methods=["GET"])
     bp.add_url_rule("/_sandbox/token-lifetime", "token_lifetime", token_lifetime, methods=["GET", "PUT"])
     bp.add_url_rule("/_sandbox/delegation", "delegation", delegation, methods=["GET", "PUT"])
+    bp.add_url_rule("/_sandbox/token-creators", "token_creators", token_creators_view, methods=["GET", "PUT"])
+    bp.add_url_rule("/_sandbox/runtime", "runtime", runtime, methods=["GET"])
+
+
+def _member(text: str) -> str:
+    """An email, or an IAM member (``serviceAccount:x``, ``user:x``) reduced to its email."""
+    email = text.split(":", 1)[1] if text.startswith(("serviceAccount:", "user:")) else text
+    if "@" not in email:
+        raise AdminInputError(f"'members' entries must be email addresses, not {text!r}")
+    return email.strip().lower()
 
 
 def _client_json(c: Client) -> dict[str, Any]:

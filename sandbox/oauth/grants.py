@@ -68,6 +68,9 @@ class OAuthState:
     token_lifetime: int = 3600
     #: scopes the service account may use with domain-wide delegation; None means every scope
     delegated_scopes: frozenset[str] | None = None
+    #: who holds Service Account Token Creator on the service account (may signBlob as it); None means the
+    #: default, the runtime account only. A plain default, so snapshots from before the field still load.
+    token_creators: frozenset[str] | None = None
 
     def client(self, client_id: str) -> Client:
         """The registered client, or an installed-app client created on first sight."""

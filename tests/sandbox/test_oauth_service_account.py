@@ -19,20 +19,11 @@ from googleapiclient.discovery import build_from_document
 from googleapiclient.discovery_cache import get_static_doc
 from googleapiclient.errors import HttpError
 
-from sandbox.state import User, Workspace
+from .conftest import ADMIN, STAFF
 
 DIRECTORY_RO = "https://www.googleapis.com/auth/admin.directory.user.readonly"
 GMAIL_RO = "https://www.googleapis.com/auth/gmail.readonly"
 EMAIL = "https://www.googleapis.com/auth/userinfo.email"
-ADMIN, STAFF = "root@acme.test", "sam@acme.test"
-
-
-@pytest.fixture
-def server(sandbox_factory):
-    ws = Workspace(domain="acme.test")
-    ws.users[ADMIN] = User(ADMIN, "Rosa Root", admin=True)
-    ws.users[STAFF] = User(STAFF, "Sam Staff")
-    return sandbox_factory(workspace=ws)
 
 
 @pytest.fixture

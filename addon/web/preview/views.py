@@ -25,7 +25,7 @@ from scopes import registry
 from scopes.manifest import deployment_scopes
 from scopes.model import SCOPE_CLASS, short
 
-from ...clients import service_account_info
+from ...clients import sandbox_key
 from ..cards.links import PATHS
 from ..cards.schema import card_problems
 
@@ -63,7 +63,7 @@ def user_token(user: str, scopes: tuple[str, ...]) -> str:
         hit = _tokens.get(key)
     if hit and hit[1] > time.time() + 60:
         return hit[0]
-    info = service_account_info(_web().services.settings)
+    info = sandbox_key(_sandbox())
     creds = service_account.Credentials.from_service_account_info(info, scopes=list(key[1]), subject=user)
     creds.refresh(Request())
     expiry = creds.expiry.timestamp() if creds.expiry else time.time() + 3000
