@@ -24,3 +24,9 @@ class InputError(DsarError, ValueError):
 
 class NotFound(DsarError, LookupError):
     """A case, job or item named by the user does not exist."""
+
+
+class Busy(DsarError):
+    """Someone else is doing this very thing right now (another process or host); try again once it ends."""
+
+    exit_code = 5

@@ -6,12 +6,14 @@ serialises everything.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from audit.pg_store import connect, redacted
 
+from ..errors import Busy
 from .store import CaseStore
 
 #: Advisory lock key for allocating case references ("dsar" "ref" as ASCII).
@@ -54,6 +56,19 @@ class PgCaseStore(CaseStore):
 
     def _lock_refs(self, db: Any) -> None:
         db.execute("SELECT pg_advisory_xact_lock(%s)", (REF_LOCK,))
+
+    @contextmanager
+    def exclusive(self, name: str, doing: str) -> Iterator[None]:
+        """A session-level advisory lock on a connection of its own: held across hosts, and released by
+        the server when the holder's connection ends, so a killed worker never wedges it."""
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        conn = connect(self.url, "dsar-lock")
+        try:
+            if not conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+                raise Busy(f"{doing} is already running (on this or another host); wait for it to finish")
+            yield
+        finally:
+            conn.close()  # ends the session, and with it the lock
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

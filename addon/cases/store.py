@@ -6,13 +6,16 @@ Subject identifiers and result items are sealed under the case key (the audit tr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import NotFound
+from ..errors import Busy, NotFound
 from ..subjects.identifiers import Subject
 from .lifecycle import check_transition
 from .model import Case
@@ -103,6 +106,24 @@ class CaseStore:
 
     def _lock_refs(self, db: Any) -> None:
         """Serialise reference allocation (implicit under BEGIN IMMEDIATE)."""
+
+    @contextmanager
+    def exclusive(self, name: str, doing: str) -> Iterator[None]:
+        """Hold the named lock for the block, or raise :class:`Busy` at once if someone holds it. An
+        ``flock`` here (one host); the kernel drops it when its process dies, so a crash never wedges it."""
+        import fcntl
+
+        locks = self.path.parent / "locks"
+        locks.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(locks / (hashlib.sha256(name.encode()).hexdigest()[:24] + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise Busy(f"{doing} is already running (in another process); wait for it to finish") from None
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     # -- cases --------------------------------------------------------------------------------
     def next_ref(self, db: Any, year: int) -> str:

@@ -75,9 +75,17 @@ def approved_plan(services, ref: str) -> tuple[Any, dict, str]:
 def run_erasure(services, ref: str, actor: str, *, hook: Hook | None = None,
                 on_progress: Callable[[int, int], None] | None = None) -> dict:
     """Run (or resume) the approved erasure; returns the run's result (also when it had already finished).
-    ``hook(stage, info)`` is called after each batch ("acted": changed in Google, not yet recorded; "saved")."""
+    ``hook(stage, info)`` is called after each batch ("acted": changed in Google, not yet recorded; "saved").
+    One run per case at a time: a second (another terminal, host or worker) is refused with :class:`Busy`
+    rather than racing the first over the same items and saved state."""
     role = require(actor, services.settings, "staff", "dpo", action="running an approved erasure")
     ref = ref.strip().upper()
+    with services.store.exclusive(f"erase-run:{ref}", f"the erasure of {ref}"):
+        return _run(services, ref, actor, role, hook, on_progress)
+
+
+def _run(services, ref: str, actor: str, role: str, hook: Hook | None,
+         on_progress: Callable[[int, int], None] | None) -> dict:
     store = services.store
     case, plan, sha = approved_plan(services, ref)
     job_id = casefile.run_job(ref, sha)

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from addon.erasure.approve import approve_plan
+from addon.errors import Busy
 from addon.erasure.execute import run_erasure
 from addon.erasure.planner import plan_erasure
 from addon.erasure.rows import row_sha256
@@ -159,3 +160,48 @@ def test_permanent_deletion_needs_the_opt_in_and_resumes_after_a_crash(world, tm
         assert e["message_id"] in box.messages
     deletes = [r.fields for r in services.trail.records(case=ref) if r.fields["operation"] == "gmail.delete_permanently"]
     assert deletes and all(MAIL_FULL in r["scopes"] for r in deletes)
+
+
+def test_a_second_run_while_one_is_going_is_refused(world):
+    services = world.services()
+    ref = world.open_case(services, "jane")
+    run_search(services, ref, world.staff, accounts=[world.staff])
+    plan_erasure(services, ref, world.staff, policy=policy('google_docs = "trash"'))
+    approve_plan(services, ref, world.dpo)
+    other = world.services()  # another terminal: its own store connections and lock handles
+    refused = []
+
+    def meanwhile(at: str, info: dict) -> None:
+        if at == "acted" and not refused:
+            with pytest.raises(Busy, match=f"the erasure of {ref} is already running") as e:
+                run_erasure(other, ref, world.staff)
+            refused.append(e.value)
+
+    result = run_erasure(services, ref, world.staff, hook=meanwhile)
+    assert refused and result["counts"]["not_done"] == 0
+    assert run_erasure(other, ref, world.staff) == result  # once the first has ended, the lock is free
+
+
+def test_a_killed_holder_does_not_wedge_the_lock(world):
+    import multiprocessing
+    import os
+    import signal
+
+    store = world.services().store
+    ready = multiprocessing.get_context("fork").Event()
+
+    def hold() -> None:
+        with store.exclusive("erase-run:DSAR-2026-0099", "the erasure of DSAR-2026-0099"):
+            ready.set()
+            signal.pause()
+
+    child = multiprocessing.get_context("fork").Process(target=hold)
+    child.start()
+    assert ready.wait(20)
+    with pytest.raises(Busy):
+        with store.exclusive("erase-run:DSAR-2026-0099", "the erasure of DSAR-2026-0099"):
+            pass
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(10)
+    with store.exclusive("erase-run:DSAR-2026-0099", "the erasure of DSAR-2026-0099"):
+        pass  # the kernel released it with the process

@@ -101,3 +101,46 @@ def test_concurrent_case_opening_gets_distinct_refs(pg_url, tmp_path):
     assert not errors
     assert sorted(refs) == [f"DSAR-2026-{n:04d}" for n in range(1, 21)]
     assert len(store.list()) == 20
+
+
+def test_exclusive_is_held_across_stores_and_freed_when_the_holder_dies(pg_url, tmp_path):
+    """The PostgreSQL advisory lock (SQLite's flock: tests/erasure/test_erasure_resume.py)."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from addon.errors import Busy
+
+    trail = AuditTrail.open(tmp_path / "audit.db", home=tmp_path)
+
+    def store():  # every call a separate store: as another process or host would hold its own
+        return PgCaseStore(pg_url, trail.keys, migrate=False)
+
+    PgCaseStore(pg_url, trail.keys)  # schema
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+
+    def hold() -> None:
+        with store().exclusive("erase-run:X", "the erasure of X"):
+            ready.set()
+            signal.pause()
+
+    child = ctx.Process(target=hold)
+    child.start()
+    assert ready.wait(20)
+    with pytest.raises(Busy, match="the erasure of X is already running"):
+        with store().exclusive("erase-run:X", "the erasure of X"):
+            pass
+    with store().exclusive("erase-run:Y", "the erasure of Y"):  # another name is another lock
+        pass
+    os.kill(child.pid, signal.SIGKILL)
+    child.join(10)
+    for _ in range(50):  # PostgreSQL notices the dead backend's connection close within moments
+        try:
+            with store().exclusive("erase-run:X", "the erasure of X"):
+                break
+        except Busy:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the lock was not released after its holder was killed")
