@@ -3,7 +3,9 @@ the per-case data keys that seal subject identifiers so that destroying one key 
 
 Per-case key: 32 random bytes, used directly for AES-256-GCM; the look-up MAC key is derived from it
 with HKDF-SHA256 (info ``dsar-lookup/1``), so shredding the case key also kills linkability. Case keys
-are stored wrapped: AES-256-GCM under the master key, AAD ``dsar-case-key/1\\n<case>``.
+are stored wrapped: AES-256-GCM under the master key, AAD ``dsar-case-key/1\\n<case>``, with the master
+key's id beside them. Several master keys may be configured, newest first (one per line in the file,
+comma-separated in the variable): the newest wraps, any unwraps, which is what makes rotation crash-safe.
 
 Sealed value token: base64(12-byte nonce || ciphertext || 16-byte tag), AAD
 ``dsar-seal/1\\n<case>\\n<context>\\n<name>``; the trail uses the record's seq as context.
@@ -32,6 +34,7 @@ from .store import CaseKeyRow, Store, WriteTx
 MASTER_FILE = "master.key"
 SIGNING_FILE = "audit-signing.key"
 MASTER_ENV = "DSAR_MASTER_KEY"
+CURRENT_KEK = "master_kek"  # meta key: the id of the master key every case key is wrapped under since the last rotation
 
 
 # -- key files ------------------------------------------------------------------------------------
@@ -69,7 +72,7 @@ def write_secret(path: Path, text: str) -> bool:
         tmp.unlink(missing_ok=True)
 
 
-def _decode_master(text: str, where: str) -> bytes:
+def decode_master(text: str, where: str) -> bytes:
     text = text.strip()
     try:
         if len(text) == 64:
@@ -84,15 +87,29 @@ def _decode_master(text: str, where: str) -> bytes:
     return raw
 
 
-def load_master_key(home: Path, create: bool = True) -> bytes:
-    """The key-encryption key: ``DSAR_MASTER_KEY`` if set, else ``<home>/master.key`` (created if missing)."""
+def new_master_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def load_master_keys(home: Path, create: bool = True) -> list[bytes]:
+    """The key-encryption keys, newest first: ``DSAR_MASTER_KEY`` if set, else ``<home>/master.key``
+    (created if missing)."""
     env = os.environ.get(MASTER_ENV)
     if env:
-        return _decode_master(env, MASTER_ENV)
+        parts = env.split(",")
+        return [decode_master(k, MASTER_ENV if len(parts) == 1 else f"{MASTER_ENV} (key {i + 1})")
+                for i, k in enumerate(parts)]
     path = home / MASTER_FILE
     if not path.exists() and create:
-        write_secret(path, base64.b64encode(secrets.token_bytes(32)).decode())
-    return _decode_master(read_secret(path), str(path))
+        write_secret(path, new_master_key())
+    lines = [line for line in read_secret(path).splitlines() if line.strip()]
+    if not lines:
+        raise KeyFileError(f"{path}: the key file is empty")
+    return [decode_master(k, str(path) if len(lines) == 1 else f"{path} (line {i + 1})") for i, k in enumerate(lines)]
+
+
+def kek_id_of(master_key: bytes) -> str:
+    return hashlib.sha256(b"dsar-kek/1" + master_key).hexdigest()[:16]
 
 
 def load_signer(home: Path, origin: str, create: bool = True) -> Signer:
@@ -129,11 +146,32 @@ def normalise_lookup(value: str) -> str:
 class CaseKeys:
     """Seal, unseal and MAC under per-case keys kept (wrapped) in the audit store."""
 
-    def __init__(self, store: Store, master_key: bytes) -> None:
+    def __init__(self, store: Store, master_keys: bytes | list[bytes], reload=None) -> None:
+        """``reload()`` gives the master keys again: after another process rotated them, this one picks the
+        new key up instead of failing (or, worse, wrapping a new case key under the retired one)."""
         self.store = store
-        self._kek = AESGCM(master_key)
-        self.kek_id = hashlib.sha256(b"dsar-kek/1" + master_key).hexdigest()[:16]
+        self._reload = reload
         self._cache: dict[str, tuple[bytes, bytes, bytes]] = {}  # case -> (wrapped, key, mac key)
+        self.use(master_keys if isinstance(master_keys, list) else [master_keys])
+
+    def use(self, master_keys: list[bytes]) -> None:
+        """Wrap under the first of ``master_keys`` from now on; unwrap under any."""
+        self._keks = {kek_id_of(k): AESGCM(k) for k in master_keys}
+        self.kek_id = kek_id_of(master_keys[0])
+        self._kek = self._keks[self.kek_id]
+
+    def _follow_rotation(self, current: str | None) -> None:
+        """Never wrap a new case key under a master key another process has retired by rotation."""
+        if current and current != self.kek_id and self._reload is not None:
+            self.use(self._reload())
+        if current and current != self.kek_id:
+            raise KeyFileError(f"the master key was rotated to {current}, which is not the newest configured here "
+                               f"({self.kek_id}); check {MASTER_ENV} / {MASTER_FILE}")
+
+    def _known(self, kek_id: str) -> bool:
+        if kek_id not in self._keks and self._reload is not None:
+            self.use(self._reload())
+        return kek_id in self._keks
 
     # -- lifecycle ------------------------------------------------------------------------------
     def create(self, case: str) -> None:
@@ -153,6 +191,7 @@ class CaseKeys:
             self._refuse_if_shredded(tx.shred_mark(case), case)
             if not create:
                 raise CaseKeyError(f"case {case}: no key in this audit store")
+            self._follow_rotation(tx.meta(CURRENT_KEK))
             wrapped = self._wrap(case, secrets.token_bytes(32))
             row = CaseKeyRow(case, wrapped, self.kek_id)
             tx.put_case_key(row)
@@ -203,13 +242,29 @@ class CaseKeys:
         if hit and hit[0] == row.wrapped:
             return hit[1], hit[2]
         try:
-            key = self._kek.decrypt(row.wrapped[:12], row.wrapped[12:], _aad_key(row.case))
+            if not self._known(row.kek_id):
+                raise InvalidTag
+            key = self._keks[row.kek_id].decrypt(row.wrapped[:12], row.wrapped[12:], _aad_key(row.case))
         except InvalidTag:
             raise KeyFileError(f"case {row.case}: its key was wrapped with another master key "
                                f"(kek {row.kek_id}, this one is {self.kek_id}); check {MASTER_ENV} / {MASTER_FILE}") from None
         mac_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"dsar-lookup/1").derive(key)
         self._cache[row.case] = (row.wrapped, key, mac_key)
         return key, mac_key
+
+
+    def rewrap_all(self, tx: WriteTx) -> list[bytes]:
+        """Wrap every case key under the newest master key, in ``tx``; returns the old wrapped blobs."""
+        old = []
+        for row in tx.case_keys():
+            if row.kek_id == self.kek_id:
+                continue
+            key, _ = self._unwrap(row)
+            tx.replace_case_key(CaseKeyRow(row.case, self._wrap(row.case, key), self.kek_id))
+            old.append(row.wrapped)
+            self._cache.pop(row.case, None)
+        tx.set_meta(CURRENT_KEK, self.kek_id)
+        return old
 
 
 def seal_with(key: bytes, case: str, name: str, plaintext: str, context: str) -> str:

@@ -106,6 +106,18 @@ class _Tx:
         return self.conn.execute("DELETE FROM audit.case_keys WHERE case_ref=%s RETURNING case_ref",
                                  (case,)).fetchone() is not None
 
+    def case_keys(self) -> list[CaseKeyRow]:
+        rows = self.conn.execute("SELECT case_ref, wrapped, kek_id FROM audit.case_keys ORDER BY case_ref").fetchall()
+        return [CaseKeyRow(r[0], bytes(r[1]), r[2]) for r in rows]
+
+    def replace_case_key(self, row: CaseKeyRow) -> None:
+        self.conn.execute("UPDATE audit.case_keys SET wrapped=%s, kek_id=%s WHERE case_ref=%s",
+                          (row.wrapped, row.kek_id, row.case))
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM audit.meta WHERE key=%s", (key,)).fetchone()
+        return row[0] if row else None
+
     def shred_mark(self, case: str) -> ShredMark | None:
         return _shred_mark(self.conn, case)
 

@@ -87,6 +87,20 @@ class _Tx:
     def delete_case_key(self, case: str) -> bool:
         return self.db.execute("DELETE FROM case_keys WHERE case_ref=?", (case,)).rowcount > 0
 
+    def case_keys(self) -> list[CaseKeyRow]:
+        rows = self.db.execute("SELECT case_ref, wrapped, kek_id FROM case_keys ORDER BY case_ref").fetchall()
+        return [CaseKeyRow(r[0], bytes(r[1]), r[2]) for r in rows]
+
+    def replace_case_key(self, row: CaseKeyRow) -> None:
+        self.db.execute("UPDATE case_keys SET wrapped=?, kek_id=? WHERE case_ref=?", (row.wrapped, row.kek_id, row.case))
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)", (key, value))
+
     def shred_mark(self, case: str) -> ShredMark | None:
         return _shred_mark(self.db, case)
 
@@ -268,7 +282,7 @@ class SQLiteStore:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.writer() as tx:
-            tx.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?,?)", (key, value))
+            tx.set_meta(key, value)
 
     # -- shredding --------------------------------------------------------------------------------
     def files(self) -> list[Path]:

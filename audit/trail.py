@@ -16,7 +16,7 @@ from addon.errors import ConfigError
 
 from .checkpoints import Checkpoint, Signer, Verifier, sign_checkpoint
 from .errors import AuditError, AuditInputError, AuditWriteError, CaseKeyError, CaseKeyShredded
-from .keys import CaseKeys, load_master_key, load_signer, mac_with, seal_with
+from .keys import CaseKeys, load_master_keys, load_signer, mac_with, seal_with
 from .merkle import Frontier, consistency_proof, inclusion_proof, node_hash, range_hash, root_of
 from .records import GENESIS, Record, assemble, check_sealed_names, normalise, now_rfc3339, parse_time
 from .sqlite_store import SQLiteStore
@@ -35,6 +35,8 @@ class ShredResult:
 
 
 class AuditTrail:
+    home: Path | None = None  # where the key files live (None for a trail built by hand)
+
     def __init__(self, store: Store, keys: CaseKeys, signer: Signer, *,
                  checkpoint_every: float = CHECKPOINT_EVERY_S, clock: Callable[[], float] = time.time) -> None:
         self.store = store
@@ -60,7 +62,9 @@ class AuditTrail:
         if store.meta("origin") != signer.name:
             raise AuditError(f"{home / 'audit-signing.key'}: the signing key is for {signer.name!r}, "
                              f"but this audit store is {store.meta('origin')!r}")
-        return cls(store, CaseKeys(store, load_master_key(home)), signer, **kw)
+        trail = cls(store, CaseKeys(store, load_master_keys(home), reload=lambda: load_master_keys(home)), signer, **kw)
+        trail.home = home
+        return trail
 
     @property
     def origin(self) -> str:

@@ -212,6 +212,35 @@ def shred(case: str, yes: bool) -> None:
         sys.exit(1)
 
 
+@audit.command("rotate-master-key")
+def rotate_master_key_cmd() -> None:
+    """Re-wrap every case key under a new master key and retire the old one (crash-safe; DPO only)."""
+    from audit.rekey import rotate_master_key
+
+    from ..roles import actor, require
+
+    settings = _load_settings()
+    who = actor(settings)
+    require(who, settings, "dpo", action="rotating the master key")
+    r = rotate_master_key(_trail(), who)
+    click.echo(f"Master key rotated to {r.kek_id}: {r.rewrapped} case key(s) re-wrapped, recorded as seq {r.record_seq}.")
+    if r.from_env:
+        click.echo("Now set DSAR_MASTER_KEY to the first key only (the old one is no longer needed) and restart "
+                   "every dsar process.")
+    if r.residue:
+        click.echo(f"Warning: old wrapped keys are still in {', '.join(r.residue)} (another process holds the "
+                   "database open); stop other dsar processes and run this again.", err=True)
+        sys.exit(1)
+
+
+@audit.command("new-master-key")
+def new_master_key_cmd() -> None:
+    """Print a new random master key (for DSAR_MASTER_KEY: put it first, then rotate)."""
+    from audit.keys import new_master_key
+
+    click.echo(new_master_key())
+
+
 @audit.command()
 def checkpoint() -> None:
     """Sign a checkpoint now (covering every record so far)."""

@@ -153,3 +153,17 @@ def test_checkpoints_listing_and_export(home: Path, tmp_path: Path) -> None:
     run("checkpoints", "--out", str(out))
     cps = json.loads(out.read_text())
     assert [c["size"] for c in cps] == [10] and cps[0]["note"].endswith("\n")
+
+
+def test_rotate_master_key_needs_the_dpo_and_keeps_everything_readable(home: Path) -> None:
+    staff = {"DSAR_ACTOR": "staff@example.test", "DSAR_DPO": "dpo@example.test"}
+    before = (home / "master.key").read_text()
+    r = CliRunner().invoke(main, ["audit", "rotate-master-key"], env=staff)
+    assert r.exit_code == 3 and "needs the dpo role" in r.output and (home / "master.key").read_text() == before
+    r = run("rotate-master-key", env={**staff, "DSAR_ACTOR": "dpo@example.test"})
+    assert r.exit_code == 0 and "1 case key(s) re-wrapped" in r.output
+    assert (home / "master.key").read_text() != before and run("verify").exit_code == 0
+    t = AuditTrail.open(home / "audit.db")
+    assert [t.unseal(r, "q") for r in t.records(case=CASE) if r.get("sealed")][:2] == ["from:jane0@example.org",
+                                                                                   "from:jane1@example.org"]
+    assert len(run("new-master-key").output.strip()) == 44

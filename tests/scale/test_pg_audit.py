@@ -85,3 +85,17 @@ def test_verify_during_appends_on_postgres(pg_url, tmp_path):
 
     trail = _trail(pg_url, tmp_path)
     assert verify_while_appending(trail) == [[]] * 25
+
+
+def test_master_key_rotation_on_postgres(pg_url, tmp_path):
+    from audit.rekey import rotate_master_key
+
+    trail = _trail(pg_url, tmp_path)
+    rec = trail.append({"actor": "dpo@example.test", "case": "DSAR-2026-0003", "outcome": "ok"}, sealed={"q": "Jane Doe"})
+    old = trail.store.get_case_key("DSAR-2026-0003")
+    result = rotate_master_key(trail, "dpo@example.test")
+    assert result.rewrapped == 1 and result.residue == []
+    row = trail.store.get_case_key("DSAR-2026-0003")
+    assert row.kek_id == result.kek_id != old.kek_id and row.wrapped != old.wrapped
+    assert _trail(pg_url, tmp_path).unseal(trail.record(rec.seq), "q") == "Jane Doe"
+    assert trail.verify().ok
