@@ -17,7 +17,7 @@ from googleapiclient.discovery_cache import get_static_doc
 from audit.httpshim import AuditedHttp
 from audit.transport import Seam
 
-from .auth.service_account import (has_stored_key, keyless_credentials, read_key_file, refuse_unaudited_lookups,
+from .auth.service_account import (has_own_credentials, keyless_credentials, read_key_file, refuse_unaudited_lookups,
                                    stored_key)
 from .config import Settings
 from .errors import ConfigError
@@ -58,7 +58,7 @@ class Clients:
         s = self.settings
         if s.signer_service_account:
             base = keyless_credentials(self.seam, s.signer_service_account)
-        elif s.sandbox_url or s.service_account_file or has_stored_key(s):
+        elif s.sandbox_url or has_own_credentials(s):
             # parse the private key once (~0.1 s each time); per user and scopes only the signer is shared
             refuse_unaudited_lookups()
             base = service_account.Credentials.from_service_account_info(service_account_info(s))
@@ -77,7 +77,8 @@ class Clients:
             record_email = getattr(self, "_staff_email", None)
             if record_email and principal.lower() != record_email:
                 raise ConfigError(f"user mode: {principal} is not the signed-in user; organisation-wide searches need "
-                                  "a service account with domain-wide delegation (DSAR_SERVICE_ACCOUNT_FILE)")
+                                  "a service account with domain-wide delegation ('dsar auth import-key' or "
+                                  "DSAR_SIGNER_SERVICE_ACCOUNT)")
             return creds
 
         from .auth.staff import status

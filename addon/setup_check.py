@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import requests
 
-from .auth.service_account import has_stored_key, read_key_file
+from .auth.service_account import has_own_credentials, has_stored_key, read_key_file
 from .config import Settings
 from .errors import DsarError
 
@@ -23,7 +23,7 @@ class Check:
 def mode(settings: Settings) -> str:
     if settings.sandbox_url:
         return "sandbox"
-    if settings.service_account_file or settings.signer_service_account or has_stored_key(settings):
+    if has_own_credentials(settings):
         return "organisation"
     if os.environ.get("DSAR_OAUTH_CLIENT_FILE") or settings.extra.get("oauth_client_file"):
         return "user"

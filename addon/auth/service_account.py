@@ -76,6 +76,11 @@ def has_stored_key(settings: Settings) -> bool:
         return False
 
 
+def has_own_credentials(settings: Settings) -> bool:
+    """Organisation mode: the product acts through a service account (key file, imported key or keyless)."""
+    return bool(settings.service_account_file or settings.signer_service_account or has_stored_key(settings))
+
+
 def stored_key(settings: Settings) -> dict | None:
     return TokenStore(settings).get(KEY_NAME) if has_stored_key(settings) else None
 

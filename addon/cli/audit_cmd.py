@@ -196,19 +196,29 @@ def check_proof(file: str, pubkey: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def shred(case: str, yes: bool) -> None:
     """Destroy CASE's key: its sealed identifiers become unreadable for good; the trail still verifies."""
-    from ..roles import actor, require
-
-    settings = _load_settings()
-    who = actor(settings)
-    require(who, settings, "dpo", action="shredding a case key")
+    who = _dpo("shredding a case key")
     if not yes:
         click.confirm(f"Destroy the key of {case}? Its sealed identifiers and search terms can never be read again",
                       abort=True)
     result = _trail().shred(case, who)
     click.echo(f"Shredded {case}: key destroyed, recorded as seq {result.record.seq}.")
-    if result.residue:
-        click.echo(f"Warning: a copy of the wrapped key is still in {', '.join(result.residue)} (another process holds "
-                   "the database open); stop other dsar processes and run 'dsar audit verify'.", err=True)
+    _warn_residue(result.residue, "a copy of the wrapped key", "run 'dsar audit verify'")
+
+
+def _dpo(action: str) -> str:
+    """The acting user, who must be the DPO for ``action``."""
+    from ..roles import actor, require
+
+    settings = _load_settings()
+    who = actor(settings)
+    require(who, settings, "dpo", action=action)
+    return who
+
+
+def _warn_residue(residue: list[str], what: str, then: str) -> None:
+    if residue:
+        click.echo(f"Warning: {what} is still in {', '.join(residue)} (another process holds the database "
+                   f"open); stop other dsar processes and {then}.", err=True)
         sys.exit(1)
 
 
@@ -217,20 +227,12 @@ def rotate_master_key_cmd() -> None:
     """Re-wrap every case key under a new master key and retire the old one (crash-safe; DPO only)."""
     from audit.rekey import rotate_master_key
 
-    from ..roles import actor, require
-
-    settings = _load_settings()
-    who = actor(settings)
-    require(who, settings, "dpo", action="rotating the master key")
-    r = rotate_master_key(_trail(), who)
+    r = rotate_master_key(_trail(), _dpo("rotating the master key"))
     click.echo(f"Master key rotated to {r.kek_id}: {r.rewrapped} case key(s) re-wrapped, recorded as seq {r.record_seq}.")
     if r.from_env:
         click.echo("Now set DSAR_MASTER_KEY to the first key only (the old one is no longer needed) and restart "
                    "every dsar process.")
-    if r.residue:
-        click.echo(f"Warning: old wrapped keys are still in {', '.join(r.residue)} (another process holds the "
-                   "database open); stop other dsar processes and run this again.", err=True)
-        sys.exit(1)
+    _warn_residue(r.residue, "an old wrapped key", "run this again")
 
 
 @audit.command("new-master-key")

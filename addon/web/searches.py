@@ -2,7 +2,11 @@
 that do too: in organisation mode (service account with domain-wide delegation, or the sandbox) the
 product's own; in user mode the staff member's offline grant from the web sign-in, covering their own
 mailbox and Drive only. Without that grant the card asks them to sign in once. ``DSAR_SEARCH_MODE``
-chooses explicitly (e.g. user mode against the sandbox)."""
+chooses explicitly (e.g. user mode against the sandbox).
+
+At scale (``DSAR_BROKER_URL`` and a PostgreSQL ``DSAR_DATABASE_URL``), an organisation-wide search fans
+out to the ``dsar worker`` processes exactly as ``dsar search --queue`` does; the web job only follows it,
+so a restarted web server loses nothing and the workers share the quota."""
 from __future__ import annotations
 
 import os
@@ -15,6 +19,7 @@ from google.oauth2.credentials import Credentials
 from scopes import registry
 from scopes.model import short
 
+from ..auth.service_account import has_own_credentials
 from ..auth.tokenstore import TokenStore
 from ..cases.model import Case
 from ..clients import Clients
@@ -55,7 +60,15 @@ def organisation_mode(settings: Any) -> bool:
         if mode not in ("user", "organisation"):
             raise ConfigError(f"DSAR_SEARCH_MODE: must be 'user' or 'organisation', not {mode!r}")
         return mode == "organisation"
-    return bool(settings.sandbox_url or settings.service_account_file)
+    return bool(settings.sandbox_url) or has_own_credentials(settings)
+
+
+def queue_configured(settings: Any) -> bool:
+    """Workers to fan out to: a broker, and the shared PostgreSQL store they all write to."""
+    from audit.pg_store import is_postgres_url
+
+    broker = os.environ.get("DSAR_BROKER_URL") or settings.extra.get("broker_url")
+    return bool(broker) and is_postgres_url(settings.database_url)
 
 
 def web_credentials(record: dict[str, Any]) -> Credentials:
@@ -68,7 +81,7 @@ def user_services(services: Any, user: str, record: dict[str, Any]) -> UserServi
     def source(principal: str, scopes: tuple[str, ...]) -> Credentials:
         if principal.lower() != user:
             raise ConfigError(f"user mode: {user}'s sign-in covers only {user}'s own mailbox and Drive, "
-                              f"not {principal}'s; organisation-wide searches need DSAR_SERVICE_ACCOUNT_FILE")
+                              f"not {principal}'s; organisation-wide searches need a service account ('dsar config check')")
         return creds
 
     clients = Clients(services.settings, services.seam, credential_source=source)
@@ -90,9 +103,18 @@ def start_search(web: Any, case: Case, user: str) -> Started:
                                    + ", ".join(short(s) for s in missing) + ".")
         job_services, accounts = user_services(services, user, record), [user]
 
+    queued = accounts is None and queue_configured(services.settings)
+
     def work(report: Report) -> dict[str, Any]:
-        items = run_search(job_services, case.ref, user, accounts=accounts,
-                           on_progress=lambda p: report({"progress": p.as_dict()}))
-        return {"items": len(items), "by_source": dict(Counter(i["source"] for i in items))}
+        progress = lambda p: report({"progress": p.as_dict()})  # noqa: E731
+        if queued:
+            from ..scale.fanout import dispatch, follow
+
+            sent = dispatch(services, case.ref, user)
+            report({"queued": len(sent.queued), "units": len(sent.units)})
+            items = follow(services, sent.ref, sent.run_no, on_progress=progress)
+        else:
+            items = run_search(job_services, case.ref, user, accounts=accounts, on_progress=progress)
+        return {"items": len(items), "by_source": dict(Counter(i["source"] for i in items)), "queued": queued}
 
     return Started(job_id=web.runner.submit(SEARCH_KIND, case.ref, work))

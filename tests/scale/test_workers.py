@@ -246,3 +246,26 @@ def test_worker_refuses_to_start_without_postgres(monkeypatch, tmp_path):
     monkeypatch.delenv("DSAR_DATABASE_URL", raising=False)
     res = CliRunner().invoke(main, ["worker"])
     assert res.exit_code == 2 and "DSAR_DATABASE_URL" in res.output and "Traceback" not in res.output
+
+
+def test_sidebar_search_fans_out_to_the_workers(small_org, deployment_for):
+    from types import SimpleNamespace
+
+    from addon.web.jobs import JobRunner
+    from addon.web.searches import start_search
+
+    dep = deployment_for(small_org)
+    expected = json.loads((small_org / "expected.json").read_text())
+    case = dep.open_case({"names": ["Jane Doe"], "emails": ["jane.doe@example.com"]})
+    w = dep.worker("sidebar").wait_ready()
+    web = SimpleNamespace(services=dep.services, runner=JobRunner(dep.services.store))
+    started = start_search(web, case, dep.dpo)  # what the sidebar's "Search" button calls
+    job = web.runner.wait(started.job_id, timeout=120)
+    assert job["status"] == "done", job
+    result = job["state"]["result"]
+    assert result["queued"] is True
+    assert {s: result["by_source"].get(s, 0) for s in ("gmail", "drive", "sheets")} == \
+        {k: expected[k] for k in ("gmail", "drive", "sheets")}
+    assert job["state"]["progress"]["units_done"] == job["state"]["progress"]["units_total"] == 2 * 4
+    assert w.log.read_text().count("succeeded") >= 2 * 4  # every mailbox and Drive ran in the worker
+    assert dep.services.store.get(case.ref).status == "review"
