@@ -109,16 +109,24 @@ def test_worker_killed_mid_task_is_replaced_and_the_case_completes_once(demo_fix
     assert len(sent.queued) == 12  # 6 mailboxes + 6 Drives
 
     store, jid = dep.services.store, job_id(case.ref, 0)
-    victim = None
-    deadline = time.monotonic() + 60
-    while victim is None and time.monotonic() < deadline:
+    def caught_mid_unit() -> tuple[str, list] | None:
         for key in sent.units:
             row = store.job(unit_job_id(jid, key))
             if row["status"] == "running" and len(row["state"].get("done", [])) >= 2 and not row["state"].get("finished"):
-                victim = (key, list(row["state"]["done"]))
-                break
-        else:
+                return key, list(row["state"]["done"])
+        return None
+
+    victim = None
+    deadline = time.monotonic() + 60
+    while victim is None and time.monotonic() < deadline:
+        if caught_mid_unit() is None:
             time.sleep(0.02)
+            continue
+        a.freeze()  # look again with the worker stopped: the unit may have finished since the first look
+        time.sleep(0.2)  # a commit already on its way to the server lands first
+        victim = caught_mid_unit()
+        if victim is None:
+            a.thaw()
     assert victim, "no unit was caught between two checkpoints"
     a.kill()
     killed_at = time.time()

@@ -34,6 +34,13 @@ class Worker:
             time.sleep(0.1)
         raise TimeoutError(f"worker {self.name} not ready after {timeout}s:\n{self.log.read_text(errors='replace')[-3000:]}")
 
+    def freeze(self) -> None:
+        """SIGSTOP the worker's process group: what it has committed stays exactly as it is."""
+        os.killpg(self.proc.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGCONT)
+
     def kill(self) -> None:
         """SIGKILL, as a crashed machine: no warm shutdown, no requeue, the task stays unacknowledged."""
         if self.proc.poll() is None:
