@@ -17,8 +17,8 @@ from googleapiclient.discovery_cache import get_static_doc
 from audit.httpshim import AuditedHttp
 from audit.transport import Seam
 
-from .auth.service_account import (has_own_credentials, keyless_credentials, read_key_file, refuse_unaudited_lookups,
-                                   stored_key)
+from .auth.service_account import (acts_as_service_account, keyless_credentials, read_key_file,
+                                   refuse_unaudited_lookups, stored_key)
 from .config import Settings
 from .errors import ConfigError
 
@@ -58,7 +58,7 @@ class Clients:
         s = self.settings
         if s.signer_service_account:
             base = keyless_credentials(self.seam, s.signer_service_account)
-        elif s.sandbox_url or has_own_credentials(s):
+        elif acts_as_service_account(s):
             # parse the private key once (~0.1 s each time); per user and scopes only the signer is shared
             refuse_unaudited_lookups()
             base = service_account.Credentials.from_service_account_info(service_account_info(s))

@@ -49,7 +49,9 @@ class Services:
     @cached_property
     def pacer(self):
         """Quota pacing: per process, or shared by all workers through Redis when a broker is set."""
-        url = os.environ.get("DSAR_BROKER_URL") or self.settings.extra.get("broker_url")
+        from .scale import configured_broker
+
+        url = configured_broker(self.settings)
         if url and os.environ.get("DSAR_SHARED_PACING", "1") != "0":
             from .scale import redis_prefix
             from .scale.redis_pacer import RedisPacer

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import requests
 
-from .auth.service_account import has_own_credentials, has_stored_key, read_key_file
+from .auth.service_account import has_own_credentials, has_stored_key, read_key_file, stored_key
 from .config import Settings
 from .errors import DsarError
 
@@ -89,8 +89,6 @@ def _service_account_check(settings: Settings) -> Check:
                      "by this runtime's own identity (metadata server); no key is kept")
     if has_stored_key(settings):
         try:
-            from .auth.service_account import stored_key
-
             info = stored_key(settings) or {}
             ok = True
             msg = f"service account {info.get('client_email')} (key stored encrypted)"

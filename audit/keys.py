@@ -52,10 +52,10 @@ def read_secret(path: Path) -> str:
         raise KeyFileError(f"{path}: cannot read the key file ({e})") from None
 
 
-def write_secret(path: Path, text: str) -> bool:
-    """Create ``path`` (mode 0600) atomically; False if it already exists. Never overwrites: a lost key
-    means lost data. Written to a temporary file and hard-linked into place, so a concurrent reader
-    never sees a half-written key."""
+def write_secret(path: Path, text: str, *, replace: bool = False) -> bool:
+    """Create ``path`` (mode 0600) atomically; False if it already exists. Never overwrites (a lost key
+    means lost data) unless ``replace``, which only key rotation asks for. Written to a temporary file and
+    hard-linked (or renamed) into place, so a concurrent reader never sees a half-written key."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -64,12 +64,20 @@ def write_secret(path: Path, text: str) -> bool:
             fh.write(text + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        os.link(tmp, path)
-        return True
+        if not replace:
+            os.link(tmp, path)
+            return True
+        os.replace(tmp, path)
     except FileExistsError:
         return False
     finally:
         tmp.unlink(missing_ok=True)
+    dirfd = os.open(path.parent, os.O_RDONLY)  # the rename itself must survive a crash
+    try:
+        os.fsync(dirfd)
+    finally:
+        os.close(dirfd)
+    return True
 
 
 def decode_master(text: str, where: str) -> bytes:
@@ -87,8 +95,12 @@ def decode_master(text: str, where: str) -> bytes:
     return raw
 
 
+def encode_master(key: bytes) -> str:
+    return base64.b64encode(key).decode()
+
+
 def new_master_key() -> str:
-    return base64.b64encode(secrets.token_bytes(32)).decode()
+    return encode_master(secrets.token_bytes(32))
 
 
 def load_master_keys(home: Path, create: bool = True) -> list[bytes]:
@@ -251,7 +263,6 @@ class CaseKeys:
         mac_key = HKDF(hashes.SHA256(), 32, salt=None, info=b"dsar-lookup/1").derive(key)
         self._cache[row.case] = (row.wrapped, key, mac_key)
         return key, mac_key
-
 
     def rewrap_all(self, tx: WriteTx) -> list[bytes]:
         """Wrap every case key under the newest master key, in ``tx``; returns the old wrapped blobs."""

@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 from .errors import AuditError, AuditInputError, AuditWriteError
-from .keys import MASTER_ENV, MASTER_FILE, decode_master, kek_id_of, load_master_keys, new_master_key
+from .keys import MASTER_ENV, MASTER_FILE, encode_master, kek_id_of, load_master_keys, write_secret
 from .records import normalise
 from .trail import AuditTrail
 
@@ -29,42 +28,18 @@ class RekeyResult:
     from_env: bool
 
 
-def replace_secret(path: Path, lines: list[str]) -> None:
-    """Overwrite a key file atomically (mode 0600): a reader sees the old content or the new, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write("\n".join(lines) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    dirfd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dirfd)
-    finally:
-        os.close(dirfd)
-
-
 def rotate_master_key(trail: AuditTrail, actor: str) -> RekeyResult:
     if trail.home is None:
         raise AuditInputError("this trail was not opened from a data folder; there is no key file to rotate")
     from_env = bool(os.environ.get(MASTER_ENV))
     path = trail.home / MASTER_FILE
-    if from_env:
-        keys = load_master_keys(trail.home)
-        if len(keys) < 2:
-            raise AuditInputError(f"{MASTER_ENV}: put a new key first, a comma, then the current one "
-                                  "('dsar audit new-master-key' prints one), run this again, then drop the old key")
-    else:
-        current = [line.strip() for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
-        for i, text in enumerate(current):
-            decode_master(text, f"{path} (line {i + 1})")
-        lines = [new_master_key(), *current]
-        replace_secret(path, lines)  # (1): both keys unwrap from here on
-        keys = [decode_master(k, str(path)) for k in lines]
+    keys = load_master_keys(trail.home, create=False)
+    if from_env and len(keys) < 2:
+        raise AuditInputError(f"{MASTER_ENV}: put a new key first, a comma, then the current one "
+                              "('dsar audit new-master-key' prints one), run this again, then drop the old key")
+    if not from_env:
+        keys = [secrets.token_bytes(32), *keys]
+        write_secret(path, "\n".join(map(encode_master, keys)), replace=True)  # (1): both keys unwrap from here on
     trail.keys.use(keys)
     kek = trail.keys.kek_id
     retired = [kek_id_of(k) for k in keys[1:]]
@@ -80,7 +55,7 @@ def rotate_master_key(trail: AuditTrail, actor: str) -> RekeyResult:
     except Exception as e:
         raise AuditWriteError(f"the master key was not rotated ({e}); every case key is still readable") from e
     if not from_env:
-        replace_secret(path, [lines[0]])  # (3): the old key is gone
+        write_secret(path, encode_master(keys[0]), replace=True)  # (3): the old key is gone
     trail.keys.use(keys[:1])
     try:
         residue = trail.store.purge_residue(old) if old else []

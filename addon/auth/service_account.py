@@ -14,13 +14,14 @@ from google.auth import compute_engine, iam
 from google.auth.transport.requests import Request
 from google.oauth2 import service_account
 
+from scopes.model import CLOUD_PLATFORM
+
 from ..config import Settings
 from ..errors import ConfigError, InputError
 from .tokenstore import STORE_NAME, TokenStore
 
 KEY_NAME = "service-account"
 TOKEN_URI = "https://oauth2.googleapis.com/token"
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 #: google-auth's experimental access-boundary lookups send requests on a session of their own, which
 #: would bypass the audit seam; organisation mode refuses to run with them switched on.
 _RAB_ENV = "GOOGLE_SDK_EXPERIMENTAL_PYTHON_REGIONAL_ACCESS_BOUNDARY_LOOKUP_ENABLED"
@@ -79,6 +80,11 @@ def has_stored_key(settings: Settings) -> bool:
 def has_own_credentials(settings: Settings) -> bool:
     """Organisation mode: the product acts through a service account (key file, imported key or keyless)."""
     return bool(settings.service_account_file or settings.signer_service_account or has_stored_key(settings))
+
+
+def acts_as_service_account(settings: Settings) -> bool:
+    """Searches and token failures go through a service account: the product's own, or the sandbox's."""
+    return bool(settings.sandbox_url) or has_own_credentials(settings)
 
 
 def stored_key(settings: Settings) -> dict | None:

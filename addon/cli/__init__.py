@@ -45,7 +45,7 @@ _GOOGLE_MESSAGE = re.compile(r'"message":\s*"([^"]{1,300})"')
 
 def _auth_failure(e: Exception, staff_sign_in: bool = False) -> str:
     """What to do about a failed token, in the words of the credentials that are configured."""
-    from ..auth.service_account import has_own_credentials
+    from ..auth.service_account import acts_as_service_account
     from ..config import load
 
     text = str(e.args[0] if e.args else e)
@@ -58,7 +58,7 @@ def _auth_failure(e: Exception, staff_sign_in: bool = False) -> str:
     if settings is not None and settings.signer_service_account:
         return (f"IAM refused to sign as {settings.signer_service_account} ({why}). Give this runtime's service "
                 "account the Service Account Token Creator role on it, or fix DSAR_SIGNER_SERVICE_ACCOUNT.")
-    if settings is not None and (settings.sandbox_url or has_own_credentials(settings)):
+    if settings is not None and acts_as_service_account(settings):
         return (f"Google refused the service account's token ({why}). Check its domain-wide delegation (client ID "
                 "and scopes); 'dsar config check' explains more.")
     return f"Google refused the sign-in ({why}). Sign in again with 'dsar auth login'."

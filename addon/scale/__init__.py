@@ -11,6 +11,11 @@ def broker_url() -> str:
     return os.environ.get("DSAR_BROKER_URL") or DEFAULT_BROKER
 
 
+def configured_broker(settings) -> str | None:
+    """The broker this deployment names (``DSAR_BROKER_URL`` or ``broker_url`` in the config file), if any."""
+    return os.environ.get("DSAR_BROKER_URL") or settings.extra.get("broker_url")
+
+
 def redis_prefix() -> str:
     """Key prefix for broker, results, leases and quota buckets (several deployments can share a Redis)."""
     return os.environ.get("DSAR_REDIS_PREFIX", "dsar:")

@@ -19,7 +19,7 @@ from google.oauth2.credentials import Credentials
 from scopes import registry
 from scopes.model import short
 
-from ..auth.service_account import has_own_credentials
+from ..auth.service_account import acts_as_service_account
 from ..auth.tokenstore import TokenStore
 from ..cases.model import Case
 from ..clients import Clients
@@ -60,15 +60,16 @@ def organisation_mode(settings: Any) -> bool:
         if mode not in ("user", "organisation"):
             raise ConfigError(f"DSAR_SEARCH_MODE: must be 'user' or 'organisation', not {mode!r}")
         return mode == "organisation"
-    return bool(settings.sandbox_url) or has_own_credentials(settings)
+    return acts_as_service_account(settings)
 
 
 def queue_configured(settings: Any) -> bool:
     """Workers to fan out to: a broker, and the shared PostgreSQL store they all write to."""
     from audit.pg_store import is_postgres_url
 
-    broker = os.environ.get("DSAR_BROKER_URL") or settings.extra.get("broker_url")
-    return bool(broker) and is_postgres_url(settings.database_url)
+    from ..scale import configured_broker
+
+    return bool(configured_broker(settings)) and is_postgres_url(settings.database_url)
 
 
 def web_credentials(record: dict[str, Any]) -> Credentials:

@@ -9,12 +9,13 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
+from scopes.model import CLOUD_PLATFORM
+
 from ..routing import json_response, sandbox
 from .grants import issue_tokens
 from .identity import project_id, service_account_client_id
 
 bp = Blueprint("metadata", __name__, url_prefix="/computeMetadata/v1")
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 RUNTIME_NAME = "dsar-runtime"
 #: view name -> method id in the request log
 _METHODS = {

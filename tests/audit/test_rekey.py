@@ -71,15 +71,15 @@ def test_crash_before_the_rewrap_commits_leaves_everything_readable(tmp_path: Pa
 
 def test_crash_after_the_rewrap_commits_leaves_everything_readable(tmp_path: Path, monkeypatch) -> None:
     trail = _filled(tmp_path / "audit.db")
-    real, calls = rekey.replace_secret, []
+    real, calls = rekey.write_secret, []
 
-    def fail_second(path, lines):
-        calls.append(lines)
+    def fail_second(path, text, **kw):
+        calls.append(text)
         if len(calls) == 2:
             raise OSError("power cut")
-        real(path, lines)
+        return real(path, text, **kw)
 
-    monkeypatch.setattr(rekey, "replace_secret", fail_second)
+    monkeypatch.setattr(rekey, "write_secret", fail_second)
     with pytest.raises(OSError):
         rotate_master_key(trail, "dpo@example.test")
     assert len(_key_lines(tmp_path)) == 2
