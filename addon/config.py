@@ -25,6 +25,9 @@ class Settings:
     signer_service_account: str | None = None  # keyless organisation mode: IAM signs as this account
     database_url: str | None = None
     extra: dict = field(default_factory=dict)
+    #: where ``home`` came from: "DSAR_HOME", "config" (DSAR_CONFIG's file), "default" (~/.dsar), or "code"
+    #: (a path the program chose itself, e.g. the demo's); see addon/data_folder.py for what each may do.
+    home_source: str = "code"
 
     @property
     def sandbox(self) -> bool:
@@ -41,6 +44,12 @@ def load() -> Settings:
             raise ConfigError(f"DSAR_CONFIG: the file {cfg_path} does not exist") from None
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"DSAR_CONFIG: {cfg_path} is not valid TOML ({e})") from None
+    if os.environ.get("DSAR_HOME"):
+        home_source = "DSAR_HOME"
+    elif file_cfg.get("home"):
+        home_source = "config"
+    else:
+        home_source = "default"
     home = Path(_env("home", file_cfg, str(Path.home() / ".dsar"))).expanduser()
     sandbox_url = _env("sandbox_url", file_cfg)
     return Settings(
@@ -53,4 +62,5 @@ def load() -> Settings:
         signer_service_account=_env("signer_service_account", file_cfg),
         database_url=_env("database_url", file_cfg),
         extra=file_cfg,
+        home_source=home_source,
     )

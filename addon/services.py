@@ -72,7 +72,11 @@ class Services:
         return Clients(self.settings, self.seam)
 
 
-def open_services(settings: config.Settings | None = None) -> Services:
+def open_services(settings: config.Settings | None = None, *, create_home: bool = False) -> Services:
+    """Services over the data folder, which must exist unless ``create_home`` (set-up commands) or the
+    program chose its path itself: a mistyped DSAR_HOME never starts a new product with new keys."""
+    from .data_folder import open_home
+
     settings = settings or config.load()
-    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    open_home(settings, create=create_home)
     return Services(settings)

@@ -37,15 +37,8 @@ def checks(settings: Settings) -> list[Check]:
                      "" if m != "unconfigured" else "Set DSAR_SANDBOX_URL (local sandbox); import a service-account key with "
                      "'dsar auth import-key' or set DSAR_SIGNER_SERVICE_ACCOUNT (organisation mode); or set "
                      "DSAR_OAUTH_CLIENT_FILE (sign in as yourself)."))
-    try:
-        settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        probe = settings.home / ".write-test"
-        probe.write_text("x")
-        probe.unlink()
-        out.append(Check("data folder", True, f"data folder {settings.home} is writable"))
-    except OSError as e:
-        out.append(Check("data folder", False, f"data folder {settings.home} is not writable ({e.strerror})",
-                         "Set DSAR_HOME to a folder you can write."))
+    out.append(_home_check(settings))
+    out.append(_art15_check(settings))
     out.append(Check("actor", bool(settings.actor), f"acting as {settings.actor}" if settings.actor else "no DSAR_ACTOR set",
                      "" if settings.actor else "export DSAR_ACTOR=you@your-domain (or sign in with 'dsar auth login')"))
     dpo = os.environ.get("DSAR_DPO") or settings.extra.get("dpo")
@@ -55,7 +48,7 @@ def checks(settings: Settings) -> list[Check]:
         try:
             h = requests.get(settings.sandbox_url + "/_sandbox/health", timeout=3).json()
             out.append(Check("sandbox", True, f"sandbox at {settings.sandbox_url}: {h.get('users')} users, "
-                                              f"{h.get('messages')} messages, {h.get('files')} files"))
+                                              f"{h.get('messages')} messages, {h.get('drive_files', h.get('files'))} Drive files"))
         except (requests.RequestException, ValueError) as e:
             out.append(Check("sandbox", False, f"no sandbox answers at {settings.sandbox_url} ({type(e).__name__})",
                              "Start one: dsar sandbox fixture demo-fixture && dsar sandbox serve --fixture demo-fixture"))
@@ -80,6 +73,35 @@ def checks(settings: Settings) -> list[Check]:
         except Exception as e:  # a wrong key is reported, not raised
             out.append(Check("sign-in", False, str(e), "Set the key the secrets were written with."))
     return out
+
+
+def _home_check(settings: Settings) -> Check:
+    """Where the data folder is expected and whether it is there; creates nothing (that is 'dsar init')."""
+    from .data_folder import describe_source, home_problem
+
+    problem = home_problem(settings)
+    if problem:
+        return Check("data folder", False, problem, "Run 'dsar init' (it creates the data folder and a starter "
+                     "Art. 15 template), or set DSAR_HOME to the folder that holds your cases and keys.")
+    if not os.access(settings.home, os.W_OK | os.X_OK):
+        return Check("data folder", False, f"data folder {settings.home} is not writable",
+                     "Set DSAR_HOME to a folder you can write.")
+    return Check("data folder", True, f"data folder {settings.home} ({describe_source(settings)})")
+
+
+def _art15_check(settings: Settings) -> Check:
+    """The Art. 15 template every access package's report is written from (item by item, named)."""
+    from .export.report import SANDBOX_DEMO, load_art15
+
+    try:
+        _, where = load_art15(settings)
+    except DsarError as e:
+        return Check("art15 template", False, str(e), "Run 'dsar init' for a starter template, then replace every "
+                     "<...> in it; or set DSAR_ART15_TEMPLATE to your filled-in file.")
+    if where == SANDBOX_DEMO:
+        return Check("art15 template", True, f"Art. 15 template: the {where}; reports say so. Set "
+                     "DSAR_ART15_TEMPLATE (or run 'dsar init') before answering a real request.")
+    return Check("art15 template", True, f"Art. 15 template: {where} (complete)")
 
 
 def _service_account_check(settings: Settings) -> Check:

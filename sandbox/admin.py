@@ -11,6 +11,15 @@ from .routing import sandbox
 bp = Blueprint("sandbox_admin", __name__, url_prefix="/_sandbox")
 
 
+def drive_counts(drive) -> dict[str, int]:
+    """What the Drive store holds, counted as the fixture counts it (files in users' My Drives, as the fixture's
+    expected.json "files"), so the numbers printed by the fixture writer and the server agree."""
+    items = list(drive.files.values()) if drive is not None else []
+    return {"drive_files": sum(1 for f in items if not f.is_folder and not f.driveId),
+            "shared_drive_files": sum(1 for f in items if not f.is_folder and f.driveId),
+            "folders": sum(1 for f in items if f.is_folder)}
+
+
 @bp.get("/health")
 def health() -> Response:
     ctx = sandbox()
@@ -19,7 +28,8 @@ def health() -> Response:
         return jsonify(
             status="ok", domain=ws.domain, users=len(ws.users),
             messages=sum(len(m.messages) for m in ws.mailboxes.values()),
-            files=len(ws.drive.files) if ws.drive is not None else 0,
+            files=len(ws.drive.files) if ws.drive is not None else 0,  # every Drive item, folders included
+            **drive_counts(ws.drive),
             load_problems=[{"path": p, "reason": r} for p, r in ws.load_problems],
             quota=ctx.quotas.enabled,
         )

@@ -37,5 +37,31 @@ def load_workspace(folder: str | Path) -> Workspace:
         if (home / "Drive").is_dir():
             load_drive(ws, email, home / "Drive")
     for shared in sorted((root / "_shared_drives").glob("*")) if (root / "_shared_drives").is_dir() else []:
-        load_drive(ws, None, shared, shared_drive=shared.name)
+        if shared.is_dir():
+            load_drive(ws, None, shared, shared_drive=shared.name, members=_members(ws, shared))
     return ws
+
+
+ROLES = ("organizer", "fileOrganizer", "writer", "commenter", "reader")
+
+
+def _members(ws: Workspace, shared: Path) -> dict[str, str] | None:
+    """``<drive>/drive.json`` ``{"members": {"email": "organizer" | ...}}`` (or a list of emails, all
+    organisers); None when the file is absent (the first admin organises it). Problems are recorded."""
+    path = shared / "drive.json"
+    if not path.is_file():
+        return None
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        raw = meta.get("members", {})
+        members = {str(m).lower(): "organizer" for m in raw} if isinstance(raw, list) else \
+            {str(m).lower(): str(r) for m, r in raw.items()}
+    except (ValueError, AttributeError, TypeError) as e:
+        ws.load_problems.append((str(path), f"not a valid shared-drive description ({e})"))
+        return None
+    for m, r in list(members.items()):
+        if m not in ws.users or r not in ROLES:
+            ws.load_problems.append((str(path), f"member {m!r} with role {r!r}: not a user of the workspace "
+                                                f"or not one of {', '.join(ROLES)}; left out"))
+            members.pop(m)
+    return members or None

@@ -58,6 +58,7 @@ class TokenStore:
 
     def __init__(self, settings: Settings) -> None:
         self.path = settings.home / STORE_NAME
+        self.settings = settings
         self.fernet = MultiFernet([Fernet(k) for k in _load_keys(settings)])
 
     def _read(self) -> dict[str, str]:
@@ -69,7 +70,9 @@ class TokenStore:
             raise DsarError(f"{self.path}: the secret store is damaged ({e}); it was left as it is") from None
 
     def _write(self, entries: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from ..data_folder import open_home
+
+        open_home(self.settings)  # never start a data folder where DSAR_HOME was mistyped
         tmp = self.path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -264,6 +264,6 @@ def item_key(item: dict) -> str:
     src = item["source"]
     if src == "gmail":
         return f"gmail:{item['account']}:{item['message_id']}"
-    if src == "drive":
-        return f"drive:{item['file_id']}"
+    if src == "drive":  # an uploaded table's rows are items of their own (addon/search/drive.py)
+        return f"drive:{item['file_id']}" + (f":{item['sheet']}:{item['row']}" if "row" in item else "")
     return f"sheets:{item['file_id']}:{item['sheet']}:{item['row']}"

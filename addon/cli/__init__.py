@@ -19,6 +19,7 @@ from .db_cmd import db
 from .demo_cmd import demo
 from .erase_cmd import erase
 from .export_cmd import export
+from .init_cmd import init
 from .sandbox_cmd import sandbox
 from .scopes_cmd import scopes
 from .retention_cmd import retention
@@ -75,6 +76,7 @@ def main() -> None:
     """
 
 
+main.add_command(init)
 main.add_command(sandbox)
 main.add_command(case)
 main.add_command(search)

@@ -31,6 +31,9 @@ def _trail(create: bool = False):
     path = Path(settings.home) / "audit.db"
     if not create and not settings.database_url and not path.exists():
         raise AuditError(f"{path}: no audit trail here yet (set DSAR_HOME to the data folder)")
+    from ..data_folder import open_home
+
+    open_home(settings)  # PostgreSQL: the trail's keys still live in the data folder; never create them elsewhere
     return open_trail(settings)
 
 

@@ -99,6 +99,9 @@ def show_cmd(ref, as_json) -> None:
     data = c.public()
     data["history"] = c.history
     data["results"] = len(services.store.results(c.ref)) if c.subject is not None else None
+    from ..tracker.status import status_line, tracker_status
+
+    data["tracker"] = tracker_status(services, c.ref)
     if as_json:
         emit_json(data)
         return
@@ -106,3 +109,5 @@ def show_cmd(ref, as_json) -> None:
     for h in c.history:
         console.print(f"  {h['at']}  {h['from_status'] or '-'} → {h['to_status']}  by {h['actor']} ({h['role']})"
                       + (f": {h['reason']}" if h["reason"] else ""))
+    if status_line(data["tracker"]):
+        console.print(status_line(data["tracker"]), style="yellow", markup=False)

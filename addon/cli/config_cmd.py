@@ -17,6 +17,8 @@ def config() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def check_cmd(as_json: bool) -> None:
     """Say which mode is configured, what is missing, and how to fix it."""
+    from rich.markup import escape
+
     from ..config import load
     from ..setup_check import report
 
@@ -26,7 +28,7 @@ def check_cmd(as_json: bool) -> None:
     else:
         console.print(f"Mode: [bold]{r['mode']}[/]")
         for c in r["checks"]:
-            console.print(("[green]✓[/] " if c["ok"] else "[red]✗[/] ") + c["message"])
+            console.print(("[green]✓[/] " if c["ok"] else "[red]✗[/] ") + escape(c["message"]), highlight=False)
             if c["fix"]:
-                console.print(f"    → {c['fix']}")
+                console.print(f"    → {escape(c['fix'])}", highlight=False)
     sys.exit(0 if r["ok"] else 1)

@@ -13,7 +13,9 @@ def _targets(settings) -> list[tuple[str, str, str]]:
 
     if is_postgres_url(settings.database_url):
         return [(redacted(settings.database_url), settings.database_url, "heads")]
-    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from ..data_folder import open_home
+
+    open_home(settings)  # 'dsar init' creates it; a mistyped DSAR_HOME is refused, not created
     return [(str(settings.home / "cases.db"), str(settings.home / "cases.db"), "cases@head"),
             (str(settings.home / "audit.db"), str(settings.home / "audit.db"), "audit@head")]
 

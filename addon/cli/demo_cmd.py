@@ -13,12 +13,37 @@ import click
 from rich.panel import Panel
 from rich.table import Table
 
+from ..errors import InputError
 from .output import console
+
+#: Written into every folder ``dsar demo`` makes; only a folder holding it is ever wiped.
+DEMO_MARKER = ".dsar-demo"
+DEMO_PARTS = {DEMO_MARKER, "fixture", "home", "certificates"}  # everything the demo writes under --out
+
+
+def prepare_out(out: Path) -> None:
+    """Make ``out`` ready for a fresh demo: create it, or wipe it only if an earlier demo made it. A folder
+    with anything else in it is refused and left exactly as it is (the user's files are never deleted)."""
+    if out.is_file():
+        raise InputError("--out", f"{out} is a file; give a folder for the demo")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / DEMO_MARKER).is_file():
+            raise InputError("--out", f"{out} already holds files that 'dsar demo' did not make (no {DEMO_MARKER} "
+                                      "marker); nothing was deleted. Give a new or empty folder, e.g. --out dsar-demo-2")
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in DEMO_PARTS)
+        if foreign:
+            raise InputError("--out", f"{out} was made by 'dsar demo' but now also holds {', '.join(foreign[:5])}, "
+                                      "which the demo did not write; nothing was deleted. Move them, or give another --out")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / DEMO_MARKER).write_text("Made by 'dsar demo': running it again with this --out deletes this folder.\n",
+                                   encoding="utf-8")
 
 
 @click.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dsar-demo"), show_default=True,
-              help="Folder for the demo's data (wiped first): fixture, audit trail, cases, outputs.")
+              help="Folder for the demo's data: fixture, audit trail, cases, outputs. Wiped first only if an earlier "
+                   "demo made it; any other non-empty folder is refused.")
 @click.option("--subjects", type=int, default=2, show_default=True, help="How many of the demo subjects to run cases for.")
 def demo(out: Path, subjects: int) -> None:
     """Run the whole job on the demo company in a local sandbox, then stop it."""
@@ -30,8 +55,7 @@ def demo(out: Path, subjects: int) -> None:
     from .case_cmd import open_case
     from .search_cmd import search_with_progress, summary_table
 
-    if out.exists():
-        shutil.rmtree(out)
+    prepare_out(out)
     fixture = out / "fixture"
     t0 = time.perf_counter()
     summary = write_fixture(fixture)

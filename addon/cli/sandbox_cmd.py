@@ -34,9 +34,13 @@ def serve(fixture: Path, port: int, no_quota: bool, faults: str | None, snapshot
         raise InputError("--faults" if "fault" in str(e) else "--fixture", str(e)) from None
     except OSError as e:
         raise InputError("--port", f"cannot listen on 127.0.0.1:{port} ({e.strerror})") from None
+    from sandbox.admin import drive_counts
+
     ws = server.ws
+    d = drive_counts(ws.drive)  # the fixture's "Drive files" count: files in users' Drives, folders apart
     click.echo(f"Sandbox for {ws.domain}: {len(ws.users)} users, "
-               f"{sum(len(m.messages) for m in ws.mailboxes.values())} messages, {len(ws.drive.files)} Drive files")
+               f"{sum(len(m.messages) for m in ws.mailboxes.values())} messages, {d['drive_files']} Drive files "
+               f"(+{d['shared_drive_files']} in shared drives, {d['folders']} folders)")
     for path, reason in ws.load_problems:
         click.echo(f"  skipped {path}: {reason}", err=True)
     click.echo(f"Listening on {server.url}  (export DSAR_SANDBOX_URL={server.url})")

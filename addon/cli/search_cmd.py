@@ -5,17 +5,31 @@ from collections import Counter
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.markup import escape
 from rich.table import Table
 
 from .output import console, emit_json, err_console
 
 
+def _where(i: dict) -> str:
+    if i["source"] == "gmail":
+        out = f"message {i.get('rfc822_message_id') or i['message_id']}"
+        att = i.get("attachment")
+        return out + (f" › attachment {att['name']}" + (f" › {att['sheet']} › row {att['row']}" if "row" in att else "")
+                      if att else "")
+    out = i["path"] + (f" › {i['sheet']} › row {i['row']}" if "row" in i else "")
+    drive = i.get("drive")
+    return (f"[{drive['name']}] " if isinstance(drive, dict) else "") + out
+
+
 def summary_table(items: list[dict]) -> Table:
     t = Table("Source", "Account", "Where", title=f"{len(items)} items found")
     for it in items:
-        where = {"gmail": lambda i: f"message {i.get('rfc822_message_id') or i['message_id']}",
-                 "drive": lambda i: i["path"],
-                 "sheets": lambda i: f"{i['path']} › {i['sheet']} › row {i['row']}"}[it["source"]](it)
+        where = escape(_where(it))  # names and paths are data, not markup
+        if it.get("unreadable"):  # reported, never silently dropped: staff check these by hand
+            u = it["unreadable"]
+            note = f"could not read: {u.get('reason', '')}" + (f" ({u['attachment']})" if u.get("attachment") else "")
+            where += f"\n[yellow]{escape(note + '; ' + u.get('check', ''))}[/yellow]"
         t.add_row(it["source"], it["account"], where)
     return t
 
@@ -63,3 +77,7 @@ def search(ref: str, as_json: bool, workers: int, queue: bool) -> None:
     console.print(summary_table(items))
     counts = Counter(i["source"] for i in items)
     console.print(f"Gmail {counts['gmail']} · Drive {counts['drive']} · Sheets rows {counts['sheets']}")
+    unread = sum(1 for i in items if i.get("unreadable"))
+    if unread:
+        console.print(f"[yellow]{unread} item(s) could not be read automatically: check them by hand "
+                      "(listed above; not exported or erased until someone has)[/yellow]")

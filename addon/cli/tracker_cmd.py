@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from .output import console, emit_json
@@ -38,30 +39,61 @@ def init_cmd(force: bool, as_json: bool) -> None:
 @tracker.command("sync")
 @click.option("--json", "as_json", is_flag=True)
 def sync_cmd(as_json: bool) -> None:
-    """Reconcile the sheet with the case store: add missing rows, update the tool's columns, and report
-    rows with no case and values that differed."""
-    from ..errors import ConfigError
+    """Reconcile the sheet with the case store: add missing rows, update the tool's columns, write the rows
+    still pending from failed writes, and report rows with no case and values that differed."""
     from ..services import open_services
-    from ..tracker import open_writer
+    from ..tracker import sync_all
 
     services = open_services()
-    writer = open_writer(services)
-    if writer is None:
-        raise ConfigError("tracker: none is set up in this data folder; create one with 'dsar tracker init'")
-    report = writer.write(None)
+    report = sync_all(services)
     if as_json:
         emit_json(report.as_dict())
         return
     console.print(f"Tracker {report.spreadsheet_id}: {len(report.added)} added, {len(report.updated)} updated, "
                   f"{len(report.unchanged)} unchanged ({report.writes} write request(s)).")
+    if report.pending_cleared:
+        console.print(f"Written now, no longer pending: {', '.join(report.pending_cleared)}.")
     if report.differences:
         t = Table("Ref", "Row", "Column", "Sheet had", "Store says (written)", title="Values that differed")
         for d in report.differences:
-            t.add_row(d["ref"], str(d["row"]), d["column"], str(d["sheet"]), str(d["store"]))
+            t.add_row(escape(d["ref"]), str(d["row"]), d["column"], escape(str(d["sheet"])), escape(str(d["store"])))
         console.print(t)
     for o in report.orphans:
-        console.print(f"[yellow]Row {o['row']} has Ref {o['ref']!r}, which is not a case in this data folder "
+        console.print(f"[yellow]Row {o['row']} has Ref {escape(repr(o['ref']))}, which is not a case in this data folder "
                       "(left as it is).[/]")
     for d in report.duplicates:
-        console.print(f"[yellow]{d['ref']} appears in rows {', '.join(map(str, d['rows']))}; only the first "
+        console.print(f"[yellow]{escape(d['ref'])} appears in rows {', '.join(map(str, d['rows']))}; only the first "
                       "is updated. Delete the others.[/]")
+
+
+@tracker.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def status_cmd(as_json: bool) -> None:
+    """Which spreadsheet the tracker is, whose Drive it is in, as whom it is written, and which rows are
+    still pending (no Google call)."""
+    from ..errors import ConfigError
+    from ..services import open_services
+    from ..tracker import PendingWrites, load_config
+    from ..tracker.identity import writing_identity
+
+    services = open_services()
+    cfg = load_config(services.settings.home)
+    if cfg is None:
+        raise ConfigError("tracker: none is set up in this data folder; create one with 'dsar tracker init'")
+    acting = (services.settings.actor or cfg.owner).lower()
+    pending = PendingWrites(services.settings.home).rows()
+    data = {"spreadsheet_id": cfg.spreadsheet_id, "url": cfg.url, "owner": cfg.owner,
+            "written_as": writing_identity(services.settings, cfg, acting),
+            "pending": {ref: row.public() for ref, row in pending.items()}}
+    if as_json:
+        emit_json(data)
+        return
+    console.print(f"Tracker {cfg.url}\nOwner {cfg.owner}; written as {data['written_as']}.", markup=False)
+    if not pending:
+        console.print("No rows pending.")
+        return
+    t = Table("Ref", "Pending since", "Attempts", "Last error", title="Rows not written yet")
+    for ref, row in pending.items():
+        t.add_row(ref, row.since, str(row.attempts), escape(row.error))
+    console.print(t)
+    console.print("They are retried with the next tracker write and by 'dsar tracker sync'.")

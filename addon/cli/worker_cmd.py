@@ -66,8 +66,9 @@ def beat(loglevel: str) -> None:
     from ..config import load
     from ..scale.celery_app import app
 
-    home = load().home
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from ..data_folder import open_home
+
+    home = open_home(load())
     app.start(["beat", f"--loglevel={loglevel}", f"--schedule={home / 'celerybeat-schedule'}"])
 
 

@@ -167,10 +167,10 @@ def file_sha256(files: Any, action: dict) -> tuple[str, str] | None:
             data = files.export(fileId=fid, mimeType="text/plain").execute()
             return hashlib.sha256(data).hexdigest(), "exported text/plain"
         if mime.startswith("application/vnd.google-apps."):
-            meta = files.get(fileId=fid, fields="id,mimeType,modifiedTime,version").execute()
+            meta = files.get(fileId=fid, fields="id,mimeType,modifiedTime,version", supportsAllDrives=True).execute()
             return hashlib.sha256(canonical_json(meta)).hexdigest(), "metadata (no byte content)"
         sink = _Sha256Sink()
-        down = MediaIoBaseDownload(sink, files.get_media(fileId=fid), chunksize=CHUNK)
+        down = MediaIoBaseDownload(sink, files.get_media(fileId=fid, supportsAllDrives=True), chunksize=CHUNK)
         done = False
         while not done:
             _, done = down.next_chunk()
@@ -195,8 +195,9 @@ def erase_drive(job, svc: Any, actions: Sequence[dict]) -> None:
         job.save()
         live = {a["key"]: a for a in part if "outcome" not in job.item(a["key"])}
         _sending(job, live.values())
-        reqs = {k: (files.update(fileId=a["file_id"], body={"trashed": True}, fields="id,trashed")
-                    if a["action"] == "trash" else files.delete(fileId=a["file_id"])) for k, a in live.items()}
+        reqs = {k: (files.update(fileId=a["file_id"], body={"trashed": True}, fields="id,trashed", supportsAllDrives=True)
+                    if a["action"] == "trash" else files.delete(fileId=a["file_id"], supportsAllDrives=True))
+                for k, a in live.items()}  # supportsAllDrives: shared-drive files answer 404 without it
         run_batch(svc, reqs, lambda k, _r: None, lambda k: _gone(job, live[k]))
         job.hook("acted", {"source": "drive", "items": len(live)})
         for k, a in live.items():

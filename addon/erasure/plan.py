@@ -63,6 +63,9 @@ def build_plan(ref: str, items: Iterable[Mapping[str, Any]], policy: Policy, *,
     warnings: list[dict] = []
     tabs: dict[tuple[str, str], list[Mapping]] = defaultdict(list)
     for it in items:
+        if it.get("unreadable"):  # not confirmed as about the subject: never erased automatically
+            warnings.append(_unreadable_warning(it))
+            continue
         names = labels.get(it.get("account", ""), {})
         rule = policy.exemption_for(it, names)
         if rule is not None:
@@ -87,12 +90,25 @@ def _summary(it: Mapping[str, Any], label_names: Mapping[str, str]) -> dict:
     base = {"key": item_key(dict(it)), "source": it["source"], "account": it["account"]}
     if it["source"] == "gmail":
         ids = list(it.get("labels", []))
+        shown = {k: it[k] for k in ("from", "date", "subject") if it.get(k)}  # for the DPO's screen (sealed plan)
         return {**base, "message_id": it["message_id"], "rfc822_message_id": it.get("rfc822_message_id") or "",
-                "labels": sorted(label_names.get(i, i) for i in ids), "in_trash": "TRASH" in ids}
+                "labels": sorted(label_names.get(i, i) for i in ids), "in_trash": "TRASH" in ids, **shown}
     common = {**base, "file_id": it["file_id"], "name": it.get("name", ""), "path": it.get("path", "")}
     if it["source"] == "drive":
-        return {**common, "mime_type": it.get("mime_type", ""), "in_trash": bool(it.get("trashed"))}
+        rows = {"sheet": it["sheet"], "row": it["row"]} if "row" in it else {}  # a row of an uploaded table
+        return {**common, "mime_type": it.get("mime_type", ""), "in_trash": bool(it.get("trashed")), **rows}
     return {**common, "sheet": it["sheet"], "row": it["row"]}
+
+
+def _unreadable_warning(it: Mapping[str, Any]) -> dict:
+    why = it["unreadable"]
+    if it["source"] == "gmail":
+        where = f"{it['account']}: message {it.get('rfc822_message_id') or it['message_id']}" + (
+            f", attachment {why['attachment']}" if why.get("attachment") else "")
+    else:
+        where = f"{it['account']}: {it.get('path') or it.get('name') or it['file_id']}"
+    return {"code": "unreadable", "message": f"{where}: could not be read automatically ({why.get('reason', '')}); "
+            f"{why.get('check', 'check it by hand')}. It is not in this plan: erase it by hand if it is about the subject."}
 
 
 def _drive_action(it: Mapping[str, Any], policy: Policy, names_subject: Callable[[str], bool]) -> dict:

@@ -41,7 +41,7 @@ def classify(found: list[dict], plan: dict, run: dict, labels: dict[str, dict[st
     policy = Policy.from_json(plan["policy"])
     planned = {a["key"]: a for a in plan["actions"]}
     done = {i["key"]: i for i in run.get("items", [])}
-    out: dict[str, list] = {"exempt": [], "persists": [], "manual": [], "remaining": []}
+    out: dict[str, list] = {"exempt": [], "persists": [], "manual": [], "remaining": [], "unreadable": []}
     for it in found:
         key = item_key(it)
         base = {"key": key, "source": it["source"], "account": it["account"], "id": item_id(it)}
@@ -54,6 +54,9 @@ def classify(found: list[dict], plan: dict, run: dict, labels: dict[str, dict[st
                                     "trashed_by_run": ours, "until": _until(done[key]["at"]) if ours else None,
                                     "note": (f"purged {TRASH_DAYS} days after being trashed; an admin can restore "
                                              f"it for {ADMIN_RESTORE_DAYS} days after that")})
+        elif it.get("unreadable"):  # never in a plan: the search could not read it (README "Inside files")
+            out["unreadable"].append({**base, "note": f"could not be read automatically ({it['unreadable'].get('reason', '')}); "
+                                                  "check it by hand"})
         elif planned.get(key, {}).get("action") == "redact_manually":
             out["manual"].append({**base, "note": "awaiting manual redaction (the Doc still mentions the subject)"})
         else:

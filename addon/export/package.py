@@ -31,7 +31,7 @@ from ..errors import ConfigError, DsarError, InputError
 from ..roles import require
 from ..subjects.matching import Matcher
 from .manifest import INDEX, MANIFEST, index_csv, manifest_json
-from .report import load_art15, render_report
+from .report import SANDBOX_DEMO, load_art15, render_report
 from .sources import ExportError, Staged, Stager, fetch_file, fetch_message, fetch_rows, group_rows
 
 EXPORTABLE = ("review", "responded")  # scopes.model.EXPORT_STATUSES: the guard allows no other
@@ -183,6 +183,7 @@ def _finish(services, case, archive: _Zip, entries: list[dict], excluded: list[d
     (info, art15_source) = art15
     index = index_csv(entries)
     context = _report_context(case, info, rows, excluded, stamp, actor, len(entries) + 3)
+    context["demo_template"] = art15_source == SANDBOX_DEMO
     report = render_report(context).encode("utf-8")
     for name, data, desc in ((INDEX, index, "list of the files in this package"),
                              ("report.html", report, "cover report: what was found, where, and Art. 15 information")):
@@ -206,7 +207,9 @@ def _describe(s: Staged) -> str:
 def _export_gmail(services, items, stager, add, excluded, rows) -> None:
     by_account: dict[str, list[dict]] = {}
     for it in items:
-        if it["source"] == "gmail":
+        if it.get("unreadable"):
+            excluded.append(_unreadable_exclusion(it))
+        elif it["source"] == "gmail":
             by_account.setdefault(it["account"], []).append(it)
     scopes = scopes_for_operations(["gmail.export_raw"])
     for account, its in sorted(by_account.items()):
@@ -224,12 +227,27 @@ def _export_gmail(services, items, stager, add, excluded, rows) -> None:
             add(staged)
 
 
+def _unreadable_exclusion(it: dict) -> dict:
+    """A "could not read" item: not confirmed as about the subject, so not exported; staff check it by hand."""
+    why = it["unreadable"]
+    if it["source"] == "gmail":
+        what = f"an email in {it['account']}'s mailbox" + (f" (attachment {why['attachment']})" if why.get("attachment") else "")
+        item_id = it["message_id"]
+    else:
+        what = f"{it.get('path') or it.get('name')} ({it['account']}'s Drive)"
+        item_id = it["file_id"]
+    return {"source": it["source"], "account": it["account"], "item_id": item_id, "what": what,
+            "reason": f"could not be read automatically ({why.get('reason', '')}): {why.get('check', 'check it by hand')}"}
+
+
 def _export_drive(services, items, stager, add, excluded, rows) -> None:
     scopes = scopes_for_operations(["drive.package"])
     clients: dict[str, Any] = {}
+    seen: set[str] = set()
     for it in items:
-        if it["source"] != "drive":
-            continue
+        if it["source"] != "drive" or it.get("unreadable") or it["file_id"] in seen:
+            continue  # an uploaded table gives an item per row: the file goes in once
+        seen.add(it["file_id"])
         drive = clients.get(it["account"]) or clients.setdefault(it["account"], services.clients.drive(it["account"], scopes))
         staged_files, reason = fetch_file(drive, stager, it)
         if reason:

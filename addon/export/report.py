@@ -6,6 +6,7 @@ that you have provided" in "clear, plain, non-technical language" (research/dsar
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -26,22 +27,50 @@ REQUIRED: tuple[tuple[str, str, type], ...] = (
 )
 
 
+#: ``where`` for the bundled demo company's template, used only against the sandbox (never for a real subject).
+SANDBOX_DEMO = "sandbox demo template (addon/export/art15.toml, the fictional Northwind Call Handling Ltd)"
+#: The starter ``dsar init`` writes; its ``<PLACEHOLDERS>`` are refused until replaced.
+STARTER = "art15_starter.toml"
+HOME_TEMPLATE = "art15.toml"  # <DSAR_HOME>/art15.toml is used when DSAR_ART15_TEMPLATE is not set
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9 ,.'/&()-]*>")
+
+
 def template_path(settings) -> Path | None:
-    """The organisation's template (``DSAR_ART15_TEMPLATE`` or ``art15_template`` in the config file)."""
+    """The organisation's template: ``DSAR_ART15_TEMPLATE``, ``art15_template`` in the config file, or the
+    ``art15.toml`` that ``dsar init`` wrote in the data folder."""
     value = os.environ.get("DSAR_ART15_TEMPLATE") or settings.extra.get("art15_template")
-    return Path(value).expanduser() if value else None
+    if value:
+        return Path(value).expanduser()
+    in_home = Path(settings.home) / HOME_TEMPLATE
+    return in_home if in_home.is_file() else None
+
+
+def missing_template_message(settings) -> str:
+    return ("DSAR_ART15_TEMPLATE: no Art. 15 template is set, so no access package is made (its report must describe "
+            "YOUR organisation's purposes, recipients and retention). Run 'dsar init' to write a starter template to "
+            f"{Path(settings.home) / HOME_TEMPLATE} and fill it in, or set DSAR_ART15_TEMPLATE to your own file "
+            "(addon/export/art15.toml is a filled-in example)")
+
+
+def starter_text() -> str:
+    return resources.files(__package__).joinpath(STARTER).read_text(encoding="utf-8")
 
 
 def load_art15(settings) -> tuple[dict[str, Any], str]:
-    """(information, where it came from). A missing or incomplete template is an error naming the key."""
+    """(information, where it came from). A missing, incomplete or unfilled template is an error naming the
+    key; without one, only the sandbox falls back to the demo company's (and the report says so)."""
     path = template_path(settings)
     if path is None:
-        text, where = resources.files(__package__).joinpath("art15.toml").read_text(encoding="utf-8"), "default"
+        if not getattr(settings, "sandbox", False):
+            raise ConfigError(missing_template_message(settings))
+        text, where = resources.files(__package__).joinpath("art15.toml").read_text(encoding="utf-8"), SANDBOX_DEMO
     else:
         try:
             text, where = path.read_text(encoding="utf-8"), str(path)
         except FileNotFoundError:
             raise ConfigError(f"DSAR_ART15_TEMPLATE: {path} does not exist") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"DSAR_ART15_TEMPLATE: {path} cannot be read ({e})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -51,8 +80,28 @@ def load_art15(settings) -> tuple[dict[str, Any], str]:
         if not isinstance(value, kind) or not value:
             want = "a list of strings" if kind is list else "a string"
             raise ConfigError(f"DSAR_ART15_TEMPLATE: {where}: [{table}] {key} is missing or not {want} "
-                              f"(Art. 15 requires it; see the default addon/export/art15.toml)")
+                              f"(Art. 15 requires it; see the example addon/export/art15.toml)")
+    left = unfilled(data)
+    if left:
+        field, found = left[0]
+        more = f" (and {len(left) - 1} more placeholder(s))" if len(left) > 1 else ""
+        raise ConfigError(f"DSAR_ART15_TEMPLATE: {where}: {field} still says {found}{more}: replace every <...> "
+                          "with your organisation's own text")
     return data, where
+
+
+def unfilled(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """(field, placeholder) for every value still holding a starter ``<PLACEHOLDER>``."""
+    out: list[tuple[str, str]] = []
+    for key, value in data.items():
+        name = f"[{key}]" if not prefix else f"{prefix} {key}"
+        if isinstance(value, dict):
+            out += unfilled(value, name)
+        for i, v in enumerate(value if isinstance(value, list) else [value]):
+            hit = _PLACEHOLDER.search(v) if isinstance(v, str) else None
+            if hit:
+                out.append((name + (f" (entry {i + 1})" if isinstance(value, list) else ""), hit.group(0)))
+    return out
 
 
 def _env() -> jinja2.Environment:

@@ -1,6 +1,11 @@
-"""Searching one user's Drive: full-text queries over the files they own, confirmed by reading each
-candidate (Docs exported as text, other files downloaded where a library reads them), and every
-spreadsheet they own read row by row, so a match is reported down to the sheet row."""
+"""Searching one user's Drive, or one shared drive: full-text queries over the files they own (or the
+shared drive holds), confirmed by reading each candidate (Docs exported as text, uploaded files downloaded
+and read by :mod:`addon.extract`), and every spreadsheet read row by row, so a match is reported down to
+the sheet row. An uploaded table (.xlsx, .csv, .ods...) gives one ``drive`` item per matching row, with
+``sheet`` and ``row`` as a ``sheets`` item has; a file that cannot be read gives an item with
+``unreadable`` (why, and what to check by hand) rather than silence. Every item says which drive holds it:
+``"drive": "My Drive"`` or ``{"id": ..., "name": ...}`` for a shared drive (``account`` is then the member
+who searched it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,12 +14,14 @@ from typing import Any, Callable
 from googleapiclient.errors import HttpError
 
 from ..queries.drive import literal
-from .content import file_text
+from .. import extract
+from .content import FileMatch, confirm_file
 
 FOLDER = "application/vnd.google-apps.folder"
 SHEET = "application/vnd.google-apps.spreadsheet"
 DOC = "application/vnd.google-apps.document"
 MAX_DOWNLOAD = 20 * 1024 * 1024
+MY_DRIVE = "My Drive"
 FIELDS = "nextPageToken, files(id, name, mimeType, parents, owners(emailAddress), size, trashed, driveId)"
 
 
@@ -30,6 +37,17 @@ class DriveUnit:
     emit: Callable[[list[dict]], None]
     progress: Callable[[str, int], None] = lambda kind, n: None
     exclude: frozenset[str] = frozenset()  # file ids never searched (the DSAR tracker itself)
+    shared_drive: dict | None = None  # {"id", "name"}: search this shared drive instead of the My Drive
+
+    @property
+    def drive_label(self) -> str | dict:
+        return dict(self.shared_drive) if self.shared_drive else MY_DRIVE
+
+    def _list_args(self) -> dict:
+        if self.shared_drive:
+            return {"corpora": "drive", "driveId": self.shared_drive["id"], "includeItemsFromAllDrives": True,
+                    "supportsAllDrives": True}
+        return {"corpora": "user"}
 
     def _list(self, q: str, key: str) -> list[dict]:
         """All files for q, resuming at the saved page token; listed files are kept in the state."""
@@ -37,7 +55,7 @@ class DriveUnit:
         entry = st.setdefault(key, {"token": None, "files": [], "done": False})
         while not entry["done"]:
             resp = self.drive.files().list(
-                q=q, pageSize=1000, fields=FIELDS, pageToken=entry["token"], spaces="drive", corpora="user",
+                q=q, pageSize=1000, fields=FIELDS, pageToken=entry["token"], spaces="drive", **self._list_args(),
             ).execute()
             entry["files"].extend(resp.get("files", []))
             entry["token"] = resp.get("nextPageToken")
@@ -46,14 +64,15 @@ class DriveUnit:
         return entry["files"]
 
     def run(self) -> None:
-        owner = literal(self.account) + " in owners"
-        folders = {f["id"]: f for f in self._list(f"{owner} and mimeType = '{FOLDER}'", "folders")}
+        # a shared drive's files have no owners: the drive itself is the scope
+        owner = "" if self.shared_drive else literal(self.account) + " in owners and "
+        folders = {f["id"]: f for f in self._list(f"{owner}mimeType = '{FOLDER}'", "folders")}
         candidates: dict[str, dict] = {}
         for i, q in enumerate(self.queries):
-            for f in self._list(f"{owner} and ({q})", f"q{i}"):
+            for f in self._list(f"{owner}({q})", f"q{i}"):
                 if f["mimeType"] not in (FOLDER, SHEET) and f["id"] not in self.exclude:
                     candidates.setdefault(f["id"], f)
-        sheets = [f for f in self._list(f"{owner} and mimeType = '{SHEET}'", "sheets") if f["id"] not in self.exclude]
+        sheets = [f for f in self._list(f"{owner}mimeType = '{SHEET}'", "sheets") if f["id"] not in self.exclude]
         self.progress("candidates", len(candidates) + len(sheets))
         done = set(self.state.setdefault("done", []))
         for f in list(candidates.values()) + sheets:
@@ -70,25 +89,36 @@ class DriveUnit:
 
     def _confirm_file(self, f: dict, path: str) -> list[dict]:
         item = {"source": "drive", "account": self.account, "file_id": f["id"], "name": f["name"], "path": path,
-                "mime_type": f["mimeType"], "trashed": bool(f.get("trashed"))}
+                "mime_type": f["mimeType"], "trashed": bool(f.get("trashed")), "drive": self.drive_label}
+        mime = f["mimeType"]
         try:
-            if f["mimeType"] == DOC:
+            if mime == DOC:
                 data = self.drive.files().export(fileId=f["id"], mimeType="text/plain").execute()
-                text = file_text("text/plain", data)
-            elif f["mimeType"].startswith("application/vnd.google-apps."):
-                text = None
-            elif int(f.get("size") or 0) <= MAX_DOWNLOAD:
-                text = file_text(f["mimeType"], self.drive.files().get_media(fileId=f["id"]).execute())
+                res = confirm_file(self.matcher, data, "text/plain")
+            elif mime.startswith("application/vnd.google-apps.") or not extract.readable(mime, f["name"]):
+                res = FileMatch()  # no library reads it here (images: no OCR)
+            elif int(f.get("size") or 0) > min(MAX_DOWNLOAD, extract.formats.MAX_BYTES):
+                limit = min(MAX_DOWNLOAD, extract.formats.MAX_BYTES)
+                res = FileMatch(unreadable=extract.TooLarge(
+                    f"larger than the {extract.formats.size_text(limit)} read automatically "
+                    f"({extract.formats.size_text(int(f['size']))}); not downloaded").as_dict())
             else:
-                text = None
+                data = self.drive.files().get_media(fileId=f["id"], supportsAllDrives=True).execute()
+                res = confirm_file(self.matcher, data, mime, f["name"])
         except HttpError as e:
             if e.resp.status == 404:
                 return []
             raise
-        if text is None:
+        if res.rows:  # an uploaded table: one item per matching row, as for a Google Sheet
+            return [{**item, "sheet": tab, "row": row} for tab, row in res.rows]
+        if res.text or self.matcher.match_text(f["name"]):
+            return [item]
+        if res.unreadable:
+            return [{**item, "unreadable": res.unreadable}]
+        if not res.read:
             item["confirmed_by"] = "drive-index"  # no library reads it here; Drive's full-text match stands
             return [item]
-        return [item] if (self.matcher.match_text(text) or self.matcher.match_text(f["name"])) else []
+        return []
 
     def _sheet_rows(self, f: dict, path: str) -> list[dict]:
         meta = self.sheets.spreadsheets().get(spreadsheetId=f["id"], fields="sheets.properties(title,sheetId)").execute()
@@ -107,7 +137,7 @@ class DriveUnit:
                 cells = [str(c) for c in row]
                 if self.matcher.match_row(cells, None if n == 1 else header):
                     items.append({"source": "sheets", "account": self.account, "file_id": f["id"], "name": f["name"],
-                                  "path": path, "sheet": title, "row": n})
+                                  "path": path, "sheet": title, "row": n, "drive": self.drive_label})
         return items
 
 
@@ -122,3 +152,25 @@ def _path(f: dict, folders: dict[str, dict]) -> str:
     return "/".join(reversed(parts))
 
 
+
+
+def list_shared_drives(drive_for, accounts: list[str]) -> dict[str, dict]:
+    """Every shared drive any account in scope is a member of: drive id -> {"name", "account"}, the
+    account being an organiser of it where one is in scope, else the first member (in the given order):
+    the one who searches it. ``drive_for(account)`` gives that account's audited Drive client."""
+    found: dict[str, dict] = {}
+    for acct in accounts:
+        svc = drive_for(acct)
+        token = None
+        while True:
+            resp = svc.drives().list(pageSize=100, pageToken=token,
+                                     fields="nextPageToken, drives(id, name, capabilities(canManageMembers))").execute()
+            for d in resp.get("drives", []):
+                organiser = bool((d.get("capabilities") or {}).get("canManageMembers"))
+                have = found.get(d["id"])
+                if have is None or (organiser and not have["organiser"]):
+                    found[d["id"]] = {"name": d.get("name", ""), "account": acct, "organiser": organiser}
+            token = resp.get("nextPageToken")
+            if not token:
+                break
+    return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextvars
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -15,17 +15,26 @@ from googleapiclient.errors import HttpError
 from audit.context import Purpose, acting
 from scopes import registry
 
-from ..errors import DsarError
-from .drive import DriveUnit
+from ..errors import DsarError, Interrupted
+from .drive import DriveUnit, list_shared_drives
 from .gmail import GmailUnit
 
 GMAIL_OPS = ("gmail.search", "gmail.read_full")
 DRIVE_OPS = ("drive.search", "drive.read", "drive.export")
 SHEETS_OPS = ("sheets.read",)
+SHARED_DRIVES_OPS = ("drives.list",)
 
 
 class SearchFailed(DsarError):
     """Some units could not finish; the job is saved and ``dsar search REF`` resumes it."""
+
+
+class _Stopped(Exception):
+    """Raised inside a unit at its next checkpoint (just after it was saved) once the user pressed Ctrl-C."""
+
+
+#: Job status of a search the user interrupted; ``dsar search REF`` resumes it.
+INTERRUPTED = "interrupted"
 
 
 @dataclass
@@ -37,6 +46,7 @@ class Progress:
     candidates: int = 0
     fetched: int = 0
     items: int = 0
+    last_unit: str = ""  # the unit that finished last ("gmail:a@x"), for plain progress lines
     started: float = field(default_factory=time.time)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -87,12 +97,16 @@ class SearchJob:
         if saved and saved["status"] == "done":
             self.store.clear_results(self.ref, self.run_no)  # a fresh run of a finished search
         lock = threading.Lock()
+        stop = threading.Event()
 
         def save(key: str) -> Callable[[dict], None]:
             def _save(unit_state: dict) -> None:
                 with lock:
                     state["units"][key] = unit_state
-                    self.store.save_job(self.job_id, self.ref, "search", "running", state)
+                    self.store.save_job(self.job_id, self.ref, "search",
+                                        INTERRUPTED if stop.is_set() else "running", state)
+                if stop.is_set():  # saved: the unit stops here and resumes from this checkpoint
+                    raise _Stopped()
             return _save
 
         def emit(items: list[dict]) -> None:
@@ -111,23 +125,45 @@ class SearchJob:
                 if ust.get("finished"):
                     continue
                 units.append((key, self._unit(kind, acct, ust, save(key), emit, prog)))
+        for drive_id, d in self._shared_drives(state).items():
+            key = f"shared:{drive_id}"
+            ust = state["units"].setdefault(key, {})
+            if ust.get("finished"):
+                continue
+            units.append((key, self._unit("drive", d["account"], ust, save(key), emit, prog,
+                                          shared={"id": drive_id, "name": d["name"]})))
         self.progress.units_total = len(units)
         self.store.save_job(self.job_id, self.ref, "search", "running", state)
         failures: list[str] = []
-        with acting(self.purpose), ThreadPoolExecutor(max_workers=self.workers) as pool:
-            futures = {pool.submit(contextvars.copy_context().run, fn): key for key, fn in units}
-            for fut in as_completed(futures):
-                key = futures[fut]
+
+        def settle(fut, key: str) -> None:
+            try:
+                fut.result()
+            except _Stopped:
+                return
+            except Exception as e:  # reported together; the job stays resumable
+                failures.append(f"{key}: {describe_failure(e)}")
+                return
+            with lock:
+                state["units"][key]["finished"] = True
+                self.store.save_job(self.job_id, self.ref, "search",
+                                    INTERRUPTED if stop.is_set() else "running", state)
+            self.progress.add("units_done", 1)
+            self.progress.last_unit = key
+            self.on_progress(self.progress)
+
+        pool = ThreadPoolExecutor(max_workers=self.workers)
+        try:
+            with acting(self.purpose):
+                futures = {pool.submit(contextvars.copy_context().run, fn): key for key, fn in units}
                 try:
-                    fut.result()
-                except Exception as e:  # reported together; the job stays resumable
-                    failures.append(f"{key}: {describe_failure(e)}")
-                    continue
-                with lock:
-                    state["units"][key]["finished"] = True
-                    self.store.save_job(self.job_id, self.ref, "search", "running", state)
-                self.progress.add("units_done", 1)
-                self.on_progress(self.progress)
+                    for fut in as_completed(futures):
+                        settle(fut, futures[fut])
+                except KeyboardInterrupt:
+                    stop.set()
+                    self._interrupted(pool, futures, settle, state, lock)
+        finally:
+            pool.shutdown(wait=True)
         if failures:
             self.store.save_job(self.job_id, self.ref, "search", "failed", state, error="; ".join(failures))
             raise SearchFailed(
@@ -137,7 +173,37 @@ class SearchJob:
         self.store.save_job(self.job_id, self.ref, "search", "done", state)
         return self.store.results(self.ref, self.run_no)
 
-    def _unit(self, kind, acct, ust, save, emit, prog) -> Callable[[], None]:
+    def _shared_drives(self, state: dict) -> dict[str, dict]:
+        """The shared drives any account in scope belongs to, listed once per job and kept in its state, so
+        a resumed job searches the same ones."""
+        if "shared_drives" not in state:
+            scopes = registry.scopes_for_operations(SHARED_DRIVES_OPS)
+            with acting(self.purpose):
+                state["shared_drives"] = list_shared_drives(lambda a: self.clients.drive(a, scopes), self.accounts)
+        return state["shared_drives"]
+
+    def _interrupted(self, pool, futures: dict, settle, state: dict, lock) -> None:
+        """Ctrl-C: cancel the units not started, let the running ones stop at their next checkpoint (a
+        second Ctrl-C stops waiting), save the job as interrupted and say how to resume."""
+        pool.shutdown(wait=False, cancel_futures=True)
+        pending = {f for f in futures if not f.cancelled()}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    if not fut.cancelled():
+                        settle(fut, futures[fut])
+        except KeyboardInterrupt:
+            pass
+        with lock:
+            self.store.save_job(self.job_id, self.ref, "search", INTERRUPTED, state,
+                                error="interrupted by the user (Ctrl-C)")
+        left = sum(1 for u in state["units"].values() if not u.get("finished"))
+        raise Interrupted(f"interrupted: run the same command to resume ('dsar search {self.ref}'); "
+                          f"{len(state['units']) - left} of {len(state['units'])} mailboxes and Drives are "
+                          "finished, the others continue where they stopped") from None
+
+    def _unit(self, kind, acct, ust, save, emit, prog, shared: dict | None = None) -> Callable[[], None]:
         clients = self.clients
         if kind == "gmail":
             def run() -> None:
@@ -148,5 +214,5 @@ class SearchJob:
                 drive = clients.drive(acct, registry.scopes_for_operations(DRIVE_OPS))
                 sheets = clients.sheets(acct, registry.scopes_for_operations(SHEETS_OPS))
                 DriveUnit(acct, drive, sheets, self.drive_queries, self.matcher, ust, save, emit, prog,
-                          exclude=self.exclude_files).run()
+                          exclude=self.exclude_files, shared_drive=shared).run()
         return run

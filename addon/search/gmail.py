@@ -8,7 +8,9 @@ from typing import Any, Callable
 
 from googleapiclient.errors import HttpError
 
-from .content import b64url, file_text, message_text
+from .. import extract
+from .content import FileMatch, b64url, confirm_file, message_text
+from .display import message_facts
 
 BATCH = 50
 PAGE = 500
@@ -97,20 +99,55 @@ class GmailUnit:
         if not msg:
             return None
         text = message_text(msg)
-        if not self.matcher.match_text(text.all_text()):
-            if not self._attachment_match(mid, text):
-                return None
-        return {"source": "gmail", "account": self.account, "message_id": mid,
+        item = {"source": "gmail", "account": self.account, "message_id": mid,
                 "rfc822_message_id": text.rfc822_message_id, "thread_id": msg.get("threadId"),
-                "labels": msg.get("labelIds", [])}
+                "labels": msg.get("labelIds", []), **message_facts(msg, text.headers)}
+        if self.matcher.match_text(text.all_text()):
+            return item
+        found, unreadable = self._attachment_match(mid, text)
+        if found:
+            item["attachment"] = found
+            return item
+        if unreadable:  # Gmail matched it, nothing we can read confirms it: staff check by hand
+            item["unreadable"] = unreadable
+            return item
+        return None
 
-    def _attachment_match(self, mid: str, text) -> bool:
-        """The query may have matched inside a text attachment: read those (only for unconfirmed messages)."""
-        for att_id, mime, _name in text.attachments:
-            if not (mime.startswith("text/") or mime in ("application/json", "application/pdf")):
+    def _attachment_match(self, mid: str, text) -> tuple[dict | None, dict | None]:
+        """The query may have matched inside an attachment: read those (only for unconfirmed messages).
+        Returns (the attachment that matched, with its tab and row for a table; or the first that could
+        not be read, with why and what to check)."""
+        unreadable = None
+        files = [(None, mime, name) for mime, name, _ in text.inline_files] + list(text.attachments)
+        inline = {i: data for i, (_, _, data) in enumerate(text.inline_files)}
+        for n, (att_id, mime, name) in enumerate(files):
+            if not extract.readable(mime, name):
                 continue
-            data = self.service.users().messages().attachments().get(userId="me", messageId=mid, id=att_id).execute()
-            body = file_text(mime, b64url(data.get("data", "")))
-            if body and self.matcher.match_text(body):
-                return True
-        return False
+            size = text.attachment_sizes.get(att_id, 0) if att_id else 0
+            if size > extract.formats.MAX_BYTES:
+                res = FileMatch(unreadable=extract.TooLarge(
+                    f"attachment larger than the {extract.formats.size_text(extract.formats.MAX_BYTES)} read "
+                    f"automatically ({extract.formats.size_text(size)})").as_dict())
+            else:
+                if att_id is None:
+                    data = inline[n]
+                else:
+                    try:
+                        got = self.service.users().messages().attachments().get(
+                            userId="me", messageId=mid, id=att_id).execute()
+                    except HttpError as e:
+                        if e.resp.status == 404:
+                            return None, None  # the message went since listing
+                        raise
+                    data = b64url(got.get("data", ""))
+                res = confirm_file(self.matcher, data, mime, name)
+            label = name or mime
+            if res.matched:
+                out = {"name": label, "mime_type": mime}
+                if res.rows:
+                    out.update(sheet=res.rows[0][0], row=res.rows[0][1],
+                               rows=[{"sheet": t, "row": r} for t, r in res.rows])
+                return out, None
+            if res.unreadable and unreadable is None:
+                unreadable = {**res.unreadable, "attachment": label}
+        return None, unreadable

@@ -60,7 +60,7 @@ def begin_search(services, ref: str, actor: str):
     case = store.get(ref)
     if case.subject is None:
         raise ConfigError(f"case: {ref}'s identifiers were shredded; it cannot be searched again")
-    if case.status not in SEARCHABLE + ("erased",):
+    if case.status not in SEARCHABLE + ("erased", "erasure_partial"):  # the latter two: erase verify's re-search
         raise ConfigError(f"case: {ref} is {case.status}; a search needs an open case before review")
     if case.status in ("received", "identity_check", "review"):
         case = store.transition(ref, "searching", actor, role)
@@ -87,3 +87,27 @@ def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progres
     if case.status == "searching":
         store.transition(ref, "review", actor, role)
     return items
+
+
+def search_state(store, ref: str, run_no: int = 0) -> dict | None:
+    """Where the case's search job stands, for ``case show`` and the tracker: its status ("running",
+    "interrupted", "failed", "done"), how many mailboxes and Drives are finished, and how to resume (None
+    when the case was never searched)."""
+    job = store.job(f"search:{ref}:{run_no}")
+    if job is None:
+        return None
+    units = (job.get("state") or {}).get("units", {})
+    out = {"job": job["id"], "status": job["status"], "updated_at": job.get("updated_at"),
+           "units_done": sum(1 for u in units.values() if u.get("finished")), "units_total": len(units)}
+    if job["status"] != "done":
+        out["resume"] = f"dsar search {ref}"
+    return out
+
+
+def search_state_line(state: dict | None) -> str:
+    """One line for the screen, or '' when there is nothing to say (no search, or it finished)."""
+    if not state or state["status"] == "done":
+        return ""
+    what = {"interrupted": "interrupted (Ctrl-C)", "failed": "stopped on errors"}.get(state["status"], state["status"])
+    return (f"search {what}: {state['units_done']} of {state['units_total']} mailboxes and Drives finished; "
+            f"run '{state['resume']}' to resume")

@@ -40,6 +40,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from .identifiers import Subject
+from .forms import identifier_parts, name_units
 from .normalise import fold, fold_with_map, original_span
 
 
@@ -85,6 +86,12 @@ def _free_after(t: str, j: int, joiners: str, possessive: bool = False) -> bool:
 # --- names -----------------------------------------------------------------------------------------------
 
 _NAME_JOINERS = "-'"
+_IN_UNIT = r"(?:\s*['\-]\s*|\s+|)"  # between a unit's parts: O'Connor, O Connor, OConnor, Smith - Jones
+_BETWEEN = r"(?:\s*-\s*|\s+)"  # between units: Anne Marie, Anne-Marie
+_MIDDLE = r"(?P<m>(?:\s+[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?){1,2})\s+"
+#: Words that sit between a first name and a surname in running text without being a middle name.
+_NOT_MIDDLE = frozenset(
+    "and or to from the of with for at by cc re per via in on is was von van de la le da di del mr mrs ms dr".split())
 
 
 @dataclass(frozen=True)
@@ -92,19 +99,39 @@ class _NameForm:
     regex: re.Pattern[str]
     surname_first: bool
     caps_surname: bool  # the surname part (group "s") must be in capitals in the original text
+    middle: bool = False  # words between the given name(s) and the surname: a ``variant`` match
+
+
+def _unit_re(parts: list[str]) -> str:
+    return _IN_UNIT.join(re.escape(fold(p)) for p in parts)
 
 
 def _name_forms(name: str) -> list[_NameForm]:
-    words = fold(name).split()
-    if not words:
+    units = [u for u in (_unit_re(u) for u in name_units(name)) if u]
+    if not units:
         return []
-    w = [re.escape(x) for x in words]
-    forms = [_NameForm(re.compile(r"\s+".join(w)), False, False)]
-    for k in range(1, len(w)):
-        given, surname = r"\s+".join(w[:k]), r"\s+".join(w[k:])
+    forms = [_NameForm(re.compile(_BETWEEN.join(units)), False, False)]
+    for k in range(1, len(units)):
+        given, surname = _BETWEEN.join(units[:k]), _BETWEEN.join(units[k:])
         forms.append(_NameForm(re.compile(rf"(?P<s>{surname})\s*,\s*{given}"), True, False))
         forms.append(_NameForm(re.compile(rf"(?P<s>{surname})\s+(?P<g>{given})"), True, True))
+        forms.append(_NameForm(re.compile(rf"(?P<g>{given}){_MIDDLE}{surname}"), False, False, middle=True))
     return forms
+
+
+def _plausible_middle(text: str, origin: list[int] | None, m: re.Match[str]) -> bool:
+    """Words between a given name and a surname are a middle name (or initial) only if they are not joining
+    words and are capitalised as the given name is (``Jane M. Doe``, ``jane m doe``; not ``Jane to Doe``)."""
+    words = m.group("m").split()
+    if any(w.rstrip(".") in _NOT_MIDDLE for w in words):
+        return False
+    g0, _ = original_span(origin, *m.span("g"))
+    given_upper = text[g0:g0 + 1].isupper()
+    a, b = original_span(origin, *m.span("m"))
+    for w in text[a:b].split():
+        if given_upper and not w[:1].isupper():
+            return False
+    return True
 
 
 def _is_upper(s: str) -> bool:

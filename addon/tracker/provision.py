@@ -2,10 +2,13 @@
 it from the case store."""
 from __future__ import annotations
 
+import time
+
 from audit.context import Purpose, acting
 from scopes.registry import scopes_for_operations
 
 from ..roles import holders, require
+from .pending import PendingWrites
 from .schema import COLUMNS, MONTHLY_TAB, TITLE, TRACKER_TAB, layout_requests, quote_tab
 from .sheet import TrackerConfig, TrackerSheet, load_config, now_iso, save_config
 from . import writer
@@ -35,6 +38,8 @@ def init_tracker(services, actor: str, *, force: bool = False, pacer: WritePacer
     cfg = TrackerConfig(spreadsheet_id=sheet.id, owner=actor, created_at=now_iso(),
                         tracker_sheet_id=ids[TRACKER_TAB], monthly_sheet_id=ids[MONTHLY_TAB])
     save_config(services.settings.home, cfg)
+    started = time.time()
     report = TrackerWriter(services, cfg, actor, pacer).write(None)
+    report.pending_cleared = PendingWrites(services.settings.home).clear(None, started)  # every row is written
     report.writes += sheet.writes
     return cfg, True, report

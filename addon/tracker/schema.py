@@ -86,8 +86,13 @@ class RowFacts:
     history: tuple[dict, ...] = field(default_factory=tuple)
 
 
-def action(f: RowFacts) -> str:
-    """The next step, in words a DPO can act on (no relative dates: they would go stale in the sheet)."""
+def action(f: RowFacts, today: dt.date | None = None) -> str:
+    """The next step, in words a DPO can act on (no relative dates: they would go stale in the sheet).
+
+    An extension is offered only while the first month runs (on or before ``due``, as moved by pauses): the
+    notice, with reasons, must reach the subject within it (Art. 12(3); dsar_rules.md §1.3), and
+    :meth:`addon.cases.clock.CaseClock.extend` refuses it afterwards."""
+    today = today or dt.date.today()
     if f.paused_since:
         return (f"Clock paused since {f.paused_since.isoformat()} awaiting clarification; when it arrives: "
                 f"dsar case resume {f.ref}")
@@ -113,13 +118,13 @@ def action(f: RowFacts) -> str:
             step = f"Review results, then build the package: dsar export {f.ref}"
     else:
         step = steps.get(f.status, "")
-    if f.status not in ANSWERED and not f.extended:
+    if f.status not in ANSWERED and not f.extended and today <= f.due:
         step += f" (extension possible: notice with reasons by {f.due.isoformat()})"
     return step
 
 
-def row_cells(f: RowFacts) -> dict[str, Cell]:
-    """The owned cells of a case's row, by column name."""
+def row_cells(f: RowFacts, today: dt.date | None = None) -> dict[str, Cell]:
+    """The owned cells of a case's row, by column name, as of ``today`` (default: the real today)."""
     counts = f.counts
     return {
         "Ref": f.ref,
@@ -134,7 +139,7 @@ def row_cells(f: RowFacts) -> dict[str, Cell]:
         "Items found (Gmail)": counts.get("gmail", 0) if counts is not None else "",
         "Items found (Drive)": counts.get("drive", 0) if counts is not None else "",
         "Items found (Sheets)": counts.get("sheets", 0) if counts is not None else "",
-        "Action": text(action(f)),
+        "Action": text(action(f, today)),
         "Closed": serial(f.closed),
     }
 

@@ -1,6 +1,6 @@
-"""Reading and writing the tracker spreadsheet with gspread, through the audited seam, as the acting
-staff member (the spreadsheet lives in their own Drive). Which spreadsheet it is is remembered in
-``DSAR_HOME/tracker.json``."""
+"""Reading and writing the tracker spreadsheet with gspread, through the audited seam. Which spreadsheet
+it is, and whose Drive it lives in (its owner, who ran ``dsar tracker init``), is remembered in
+``DSAR_HOME/tracker.json``; :mod:`addon.tracker.identity` says as whom it is written."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,15 +13,20 @@ from typing import Any, Callable
 import gspread
 from gspread.urls import DRIVE_FILES_API_V3_URL
 
-from ..errors import ConfigError, DsarError
+from ..errors import ConfigError, GoogleError
 from .schema import MONTHLY_TAB, TRACKER_TAB, Cell, col_letter, quote_tab
 
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 
 
-class TrackerError(DsarError):
-    """Google refused or failed a tracker read or write; the message names the spreadsheet."""
+class TrackerError(GoogleError):
+    """Google refused or failed a tracker read or write; the message names the spreadsheet, the identity
+    used and what to do. ``code`` is Google's HTTP status (None when there was no answer)."""
+
+    def __init__(self, message: str, code: int | None = None, doing: str = "") -> None:
+        super().__init__(message)
+        self.code, self.doing = code, doing
 
 
 @dataclass
@@ -62,29 +67,46 @@ def save_config(home: Path, cfg: TrackerConfig) -> Path:
     return path
 
 
-def _explain(e: gspread.exceptions.APIError, spreadsheet_id: str | None, doing: str) -> TrackerError:
-    code = getattr(e, "code", None) or getattr(getattr(e, "response", None), "status_code", None)
+def _status(e: gspread.exceptions.APIError) -> int | None:
+    return getattr(e, "code", None) or getattr(getattr(e, "response", None), "status_code", None)
+
+
+def _explain(e: gspread.exceptions.APIError, spreadsheet_id: str | None, doing: str, principal: str = "",
+             owner: str = "") -> TrackerError:
+    """What failed, as whom, and advice that is true whatever the cause of a 403/404 turns out to be: that
+    the sheet is gone is only said once its owner's Drive has been asked (:func:`addon.tracker.identity`)."""
+    code = _status(e)
     what = f"the tracker spreadsheet {spreadsheet_id}" if spreadsheet_id else "the tracker spreadsheet"
-    if code == 404:
-        hint = "it no longer exists or was moved out of reach; create a new one with 'dsar tracker init --force'"
-    elif code == 403:
-        hint = "Google refused access; the owner must share it with you as an editor (inside the organisation)"
+    as_whom = f" as {principal}" if principal else ""
+    if code in (403, 404) and spreadsheet_id:
+        whose = f" (it is in {owner}'s Drive)" if owner and owner != principal else ""
+        fix = (f"ask {owner} to share it with {principal} as an editor" if owner and owner != principal
+               else "check that its owner still has it")
+        hint = (f"it is not reachable{as_whom}{whose}; {fix}, or check the spreadsheet_id in tracker.json in the "
+                "data folder (DSAR_HOME)")
+    elif code in (403, 404):
+        hint = f"Google refused{as_whom} ({code}); check the account's Drive access"
     elif code == 429:
         hint = "the Sheets quota was exhausted even after retries; run 'dsar tracker sync' again in a minute"
     else:
         hint = str(e)
-    return TrackerError(f"tracker: {doing} {what} failed ({code}): {hint}")
+    return TrackerError(f"tracker: {doing} {what} failed ({code}){as_whom}: {hint}", code, doing)
 
 
 class TrackerSheet:
     """One tracker spreadsheet. ``before_write`` is called before every write request (the pacer)."""
 
-    def __init__(self, gc: gspread.Client, spreadsheet_id: str, before_write: Callable[[], None] = lambda: None):
+    def __init__(self, gc: gspread.Client, spreadsheet_id: str, before_write: Callable[[], None] = lambda: None,
+                 principal: str = "", owner: str = ""):
         self.gc = gc
         self.http = gc.http_client
         self.id = spreadsheet_id
         self.before_write = before_write
+        self.principal, self.owner = principal, owner  # as whom we call Google; whose Drive holds the sheet
         self.writes = 0
+
+    def _fail(self, e: gspread.exceptions.APIError, doing: str) -> TrackerError:
+        return _explain(e, self.id, doing, self.principal, self.owner)
 
     @classmethod
     def create(cls, gc: gspread.Client, title: str, before_write: Callable[[], None] = lambda: None
@@ -120,14 +142,26 @@ class TrackerSheet:
         try:
             meta = self.http.spreadsheets_get(self.id, params={"fields": "sheets.properties(sheetId,title)"})
         except gspread.exceptions.APIError as e:
-            raise _explain(e, self.id, "reading") from e
+            raise self._fail(e, "reading") from e
         return {s["properties"]["title"]: int(s["properties"]["sheetId"]) for s in meta.get("sheets", [])}
 
     def permissions(self) -> list[dict]:
         try:
             return self.http.list_permissions(self.id)
         except gspread.exceptions.APIError as e:
-            raise _explain(e, self.id, "reading the sharing of") from e
+            raise self._fail(e, "reading the sharing of") from e
+
+    def drive_state(self) -> str:
+        """'ok', 'trashed' or 'gone': the file as the caller's Drive sees it (drive.files.get). Asked as the
+        owner, 'gone' means deleted (or a spreadsheet id that was never theirs)."""
+        try:
+            meta = self.http.request("get", f"{DRIVE_FILES_API_V3_URL}/{self.id}",
+                                     params={"fields": "id,trashed", "supportsAllDrives": True}).json()
+        except gspread.exceptions.APIError as e:
+            if _status(e) == 404:
+                return "gone"
+            raise self._fail(e, "looking up") from e
+        return "trashed" if meta.get("trashed") else "ok"
 
     def read(self, ranges: list[str]) -> list[list[list[Any]]]:
         """Values of each range as stored (numbers stay numbers, dates as serials): one read request."""
@@ -136,7 +170,7 @@ class TrackerSheet:
                 "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                 "majorDimension": "ROWS"})
         except gspread.exceptions.APIError as e:
-            raise _explain(e, self.id, "reading") from e
+            raise self._fail(e, "reading") from e
         return [vr.get("values", []) for vr in data.get("valueRanges", [])]
 
     # -- writes --------------------------------------------------------------------------------
@@ -145,7 +179,7 @@ class TrackerSheet:
         try:
             out = fn()
         except gspread.exceptions.APIError as e:
-            raise _explain(e, self.id, doing) from e
+            raise self._fail(e, doing) from e
         self.writes += 1
         return out
 

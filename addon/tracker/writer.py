@@ -11,6 +11,9 @@ Why it works this way:
   :class:`WritePacer` also keeps a sliding window under the limit (the seam's token bucket alone would allow
   a burst of 60 on top of a minute's refill).
 * Before writing, the spreadsheet's sharing is checked (:mod:`addon.tracker.sharing`).
+* It is written as its owner where delegation allows (:mod:`addon.tracker.identity`), whoever acted; the
+  audit record names the actor. A row that cannot be written is kept as pending (:mod:`addon.tracker.pending`)
+  and goes out with the next tracker write or ``dsar tracker sync``.
 """
 from __future__ import annotations
 
@@ -23,16 +26,20 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from google.auth.exceptions import GoogleAuthError
+
 from audit.context import Purpose, acting
 from scopes.registry import scopes_for_operations
 
-from ..errors import DsarError
+from ..errors import ConfigError, DsarError
 from .schema import (
     COLUMNS, MONTHLY_TAB, OWNED, TRACKER_TAB, Cell, RowFacts, col_letter, from_serial, monthly_rows, quote_tab,
     row_cells, same_cell,
 )
+from .identity import can_ask_owner, explain_unreachable, writing_identity
+from .pending import PendingWrites
 from .sharing import check_sharing
-from .sheet import TrackerConfig, TrackerSheet, load_config
+from .sheet import TrackerConfig, TrackerError, TrackerSheet, load_config
 
 log = logging.getLogger("dsar.tracker")
 SCOPES_OPS = ("tracker.read", "tracker.write")
@@ -80,6 +87,7 @@ class SyncReport:
     duplicates: list[dict] = field(default_factory=list)
     differences: list[dict] = field(default_factory=list)  # sheet value != store value, before we wrote
     writes: int = 0
+    pending_cleared: list[str] = field(default_factory=list)  # refs no longer pending after this write
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -134,22 +142,34 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
 
 
 class TrackerWriter:
+    """Writes rows for ``actor`` (named in the audit records) as ``principal`` (the Google identity: the
+    tracker's owner wherever delegation allows, see :func:`writing_identity`)."""
+
     def __init__(self, services, cfg: TrackerConfig, actor: str, pacer: WritePacer | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, principal: str | None = None) -> None:
         self.services, self.cfg, self.actor = services, cfg, actor.lower()
+        self.principal = (principal or writing_identity(services.settings, cfg, self.actor)).lower()
         self.pacer = pacer or PACER
         self.today = today or dt.date.today()
 
-    def _sheet(self) -> TrackerSheet:
-        gc = self.services.clients.gspread(self.actor, scopes_for_operations(SCOPES_OPS))
-        return TrackerSheet(gc, self.cfg.spreadsheet_id, lambda: self.pacer.acquire(self.actor))
+    def _sheet(self, principal: str | None = None) -> TrackerSheet:
+        who = principal or self.principal
+        gc = self.services.clients.gspread(who, scopes_for_operations(SCOPES_OPS))
+        return TrackerSheet(gc, self.cfg.spreadsheet_id, lambda: self.pacer.acquire(who), who, self.cfg.owner.lower())
+
+    def _owner_sheet(self, sheet: TrackerSheet) -> TrackerSheet | None:
+        """The sheet as its owner sees it, when we can act as the owner (to tell 'deleted' from 'not shared')."""
+        if not can_ask_owner(self.services.settings, self.cfg, self.principal):
+            return None
+        return sheet if sheet.principal == self.cfg.owner.lower() else self._sheet(self.cfg.owner.lower())
 
     def domain(self) -> str:
         s = self.services.settings
         return (s.domain or (s.actor or self.cfg.owner).rsplit("@", 1)[-1]).lower()
 
-    def write(self, refs: Iterable[str] | None = None) -> SyncReport:
-        """Bring the rows of ``refs`` (None: every case) and the Monthly tab up to date in one flush."""
+    def write(self, refs: Iterable[str] | None = None, case: str | None = None) -> SyncReport:
+        """Bring the rows of ``refs`` (None: every case) and the Monthly tab up to date in one flush.
+        ``case`` is the case the step was about (named in the audit records); by default the only ref."""
         from ..cases.clock import CaseClock
 
         store = self.services.store
@@ -158,25 +178,32 @@ class TrackerWriter:
         counts = result_counts(store)
         facts = {ref: gather_facts(self.services, c, clock, counts) for ref, c in cases.items()}
         targets = list(cases) if refs is None else [r.strip().upper() for r in refs]
-        one = targets[0] if len(targets) == 1 and targets[0] in cases else None
+        one = case.strip().upper() if case else (targets[0] if len(targets) == 1 else None)
+        one = one if one in cases else None
         purpose = Purpose(actor=self.actor, step="track", case=one, case_status=cases[one].status if one else None,
                           purpose=PURPOSE, legal_basis=LEGAL_BASIS)
         sheet = self._sheet()
         report = SyncReport(self.cfg.spreadsheet_id)
         with acting(purpose):
-            check_sharing(sheet.permissions(), sheet.id, self.domain())
-            table, monthly = sheet.read([quote_tab(TRACKER_TAB), quote_tab(MONTHLY_TAB)])
-            header = [str(h).strip() for h in (table[0] if table else [])]
-            updates, new_rows = self._plan(table, header, targets, cases, facts, report)
-            month_block = monthly_rows(facts.values(), self.today)
-            if not _same_block(month_block, monthly):
-                updates.append((f"{quote_tab(MONTHLY_TAB)}!A1", _pad(month_block, monthly)))
-            if updates:
-                sheet.update(updates)
-            if new_rows:
-                sheet.append(new_rows, max(header.index(c) for c in OWNED) + 1)
+            try:
+                self._flush(sheet, targets, cases, facts, report)
+            except TrackerError as e:
+                raise explain_unreachable(e, self.cfg, self._owner_sheet(sheet)) from e
         report.writes = sheet.writes
         return report
+
+    def _flush(self, sheet: TrackerSheet, targets: list[str], cases: dict, facts: dict, report: SyncReport) -> None:
+        check_sharing(sheet.permissions(), sheet.id, self.domain())
+        table, monthly = sheet.read([quote_tab(TRACKER_TAB), quote_tab(MONTHLY_TAB)])
+        header = [str(h).strip() for h in (table[0] if table else [])]
+        updates, new_rows = self._plan(table, header, targets, cases, facts, report)
+        month_block = monthly_rows(facts.values(), self.today)
+        if not _same_block(month_block, monthly):
+            updates.append((f"{quote_tab(MONTHLY_TAB)}!A1", _pad(month_block, monthly)))
+        if updates:
+            sheet.update(updates)
+        if new_rows:
+            sheet.append(new_rows, max(header.index(c) for c in OWNED) + 1)
 
     def _plan(self, table: list[list[Any]], header: list[str], targets: list[str], cases: dict, facts: dict,
               report: SyncReport) -> tuple[list[tuple[str, list[list[Cell]]]], list[list[Cell]]]:
@@ -201,7 +228,7 @@ class TrackerWriter:
         for ref in targets:
             if ref not in cases:
                 continue
-            cells = row_cells(facts[ref])
+            cells = row_cells(facts[ref], self.today)
             if ref not in rows_of:
                 width = max(header.index(c) for c in OWNED) + 1
                 row: list[Cell] = [""] * width
@@ -256,23 +283,63 @@ def open_writer(services, actor: str | None = None) -> TrackerWriter | None:
     return TrackerWriter(services, cfg, (actor or services.settings.actor or cfg.owner))
 
 
-def tracker_update(services, ref: str, *, actor: str | None = None, strict: bool = False) -> SyncReport | None:
-    """Update the tracker row of ``ref`` after a step (search, export, erasure, status change).
+#: What a tracker write can fail with: the product's errors (Google refusals, sharing, the seam) and a
+#: token Google would not issue (e.g. the owner's account suspended).
+WRITE_FAILURES = (DsarError, GoogleAuthError)
 
-    A missing tracker is not an error (a log line says so); a tracker problem (sharing, quota, access) is
-    logged as a warning and does not fail the step that called, unless ``strict``."""
+
+def tracker_update(services, ref: str, *, actor: str | None = None, strict: bool = False) -> SyncReport | None:
+    """Update the tracker row of ``ref`` after a step (search, export, erasure, status change), together with
+    any rows still pending from earlier failures (one flush).
+
+    A missing tracker is not an error (a log line says so). A tracker problem (sharing, quota, access) does not
+    fail the step that called, unless ``strict``: the rows are kept as pending (``dsar case show`` says so,
+    the next tracker write or ``dsar tracker sync`` retries them) and a warning says why, as whom, and what to do."""
     writer = open_writer(services, actor)
     if writer is None:
         log.info("tracker: not initialised in %s (run 'dsar tracker init'); no row written for %s",
                  services.settings.home, ref)
         return None
+    ref = ref.strip().upper()
+    queue = PendingWrites(services.settings.home)
+    owed = [r for r in queue.rows() if r != ref]
+    started = time.time()
     try:
-        report = writer.write([ref])
-    except DsarError as e:
+        report = writer.write([ref, *owed], case=ref)
+    except WRITE_FAILURES as e:
+        reason = str(e) if isinstance(e, DsarError) else f"tracker: Google refused a token for {writer.principal} ({e})"
+        queue.add([ref, *owed], reason, writer.actor)
         if strict:
             raise
-        log.warning("tracker: row for %s not written: %s", ref, e)
+        log.warning("%s", pending_warning(ref, reason, len(owed)))
         return None
-    log.info("tracker: %s %s (%d write request(s))", ref,
-             "added" if report.added else "updated" if report.updated else "unchanged", report.writes)
+    queue.clear([ref, *owed], started)
+    log.info("tracker: %s %s (%d write request(s))%s", ref,
+             "added" if ref in report.added else "updated" if ref in report.updated else "unchanged", report.writes,
+             f"; {len(owed)} pending row(s) written too" if owed else "")
+    return report
+
+
+def pending_warning(ref: str, reason: str, others: int = 0) -> str:
+    """The one line a command prints when its tracker row could not be written."""
+    more = f" (with {others} other pending row(s))" if others else ""
+    return (f"tracker: the row of {ref} is pending{more}, not written yet: {reason.removeprefix('tracker: ')} "
+            "It is retried with the next tracker write and by 'dsar tracker sync'.")
+
+
+def sync_all(services, actor: str | None = None) -> SyncReport:
+    """``dsar tracker sync``: write every case's row; pending rows are then no longer pending. On failure the
+    rows already pending stay so, with this reason (the error is raised for the command to print)."""
+    writer = open_writer(services, actor)
+    if writer is None:
+        raise ConfigError("tracker: none is set up in this data folder; create one with 'dsar tracker init'")
+    queue = PendingWrites(services.settings.home)
+    started = time.time()
+    try:
+        report = writer.write(None)
+    except WRITE_FAILURES as e:
+        reason = str(e) if isinstance(e, DsarError) else f"tracker: Google refused a token for {writer.principal} ({e})"
+        queue.add(list(queue.rows()), reason, writer.actor)
+        raise
+    report.pending_cleared = queue.clear(None, started)
     return report

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from typing import Any
 
 from flask import Blueprint
@@ -17,12 +16,13 @@ from ..cli.case_cmd import open_case
 from ..errors import InputError, NotFound
 from ..roles import require
 from .cards import responses
-from .cards.cases import CaseForm, case_card, case_form_card, case_list_card, homepage_card
+from .cards.cases import CaseForm, case_form_card, case_list_card, homepage_card
 from .cards.context import drive_check_card, drive_selection_card, gmail_sender_card
 from .cards.jobs import job_card, results_card
 from .cards.notices import error_card, sign_in_card
 from .gate import Ctx, addon_endpoint, operation_scopes, step_scopes
-from .searches import SEARCH_KIND, start_search
+from .manage import case_view
+from .searches import start_search
 from .userdata import FILE_CHECK_OPS, check_files, read_sender
 
 bp = Blueprint("addon", __name__)
@@ -30,6 +30,16 @@ _SPLIT = re.compile(r"[\n,;]+")  # addresses, numbers, identifiers: one per line
 #: open_case names the CLI option at fault; the card shows the message under the matching form field.
 FORM_FIELDS = {"--type": "type", "--name": "name", "--email": "emails", "--phone": "phones",
                "--identifier": "identifiers", "--received": "received"}
+
+
+def form_field(field: str | None) -> str:
+    """The form field an :class:`InputError` is about, however the validator named it ("--phone", "phone",
+    "phones", "--alias"); a field the form does not have shows under the name (the first field)."""
+    name = (field or "").strip().lower().lstrip("-").split("[", 1)[0]
+    names = {"email": "emails", "phone": "phones", "identifier": "identifiers", "alias": "aliases",
+             "names": "name", "date": "received"}
+    name = names.get(name, name)
+    return FORM_FIELDS.get(f"--{name}") or (name if name in ("aliases", "emails", "phones", "identifiers") else "name")
 
 
 def _staff(ctx: Ctx, action: str) -> None:
@@ -41,11 +51,6 @@ def _case(ctx: Ctx) -> Any:
     if not ref:
         raise NotFound("case: the button carried no case reference")
     return ctx.services.store.get(ref)
-
-
-def _found(ctx: Ctx, ref: str) -> dict[str, int] | None:
-    items = ctx.services.store.results(ref)
-    return dict(Counter(i["source"] for i in items)) if items else None
 
 
 @addon_endpoint(bp, "homepage")
@@ -72,7 +77,7 @@ def drive(ctx: Ctx) -> dict[str, Any]:
     _staff(ctx, "checking files against a request")
     selected = list(ctx.event.drive.selected) if ctx.event.drive else []
     cases = [c for c in ctx.services.store.list() if c.status in SEARCH_STATUSES]  # where the guard allows reads
-    return responses.push(drive_selection_card(ctx.links, selected, cases))
+    return responses.push(drive_selection_card(ctx.links, selected, cases, ctx.user))
 
 
 @addon_endpoint(bp, "drive_check", needs=operation_scopes(*FILE_CHECK_OPS))
@@ -123,18 +128,15 @@ def case_open(ctx: Ctx) -> dict[str, Any]:
         case = open_case(ctx.services, form.type, [form.name, *lines(form.aliases, names=True)], lines(form.emails),
                          lines(form.phones), lines(form.identifiers), form.received or ctx.today, ctx.user)
     except InputError as e:
-        form.errors[FORM_FIELDS.get(e.field, "name")] = e.detail
+        form.errors[form_field(e.field)] = e.detail
         return responses.update(case_form_card(ctx.links, form))
-    return responses.update(case_card(ctx.links, case, ctx.today),
-                            notify=f"Opened {case.ref}: due {case.due:%d %b %Y}")
+    return responses.update(case_view(ctx, case), notify=f"Opened {case.ref}: due {case.due:%d %b %Y}")
 
 
 @addon_endpoint(bp, "case_show")
 def case_show(ctx: Ctx) -> dict[str, Any]:
     _staff(ctx, "seeing a case")
-    case = _case(ctx)
-    job = ctx.web.runner.latest(SEARCH_KIND, case.ref)
-    return responses.push(case_card(ctx.links, case, ctx.today, job=job, found=_found(ctx, case.ref)))
+    return responses.push(case_view(ctx, _case(ctx)))
 
 
 @addon_endpoint(bp, "cases")

@@ -100,9 +100,10 @@ def create_app(services: Services | None = None, *, base_url: str | None = None,
     state = WebState(services, verifier, runner or JobRunner(services.store), base.rstrip("/") if base else None)
     app.extensions["dsar"] = state
 
-    from . import actions, auditor, signin
+    from . import actions, auditor, manage, signin
 
     app.register_blueprint(actions.bp)
+    app.register_blueprint(manage.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(auditor.bp)
     if settings.sandbox_url:

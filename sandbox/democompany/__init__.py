@@ -1,17 +1,23 @@
 """The demo company: a deterministic, Takeout-style fixture for a fictional UK call-handling firm.
 
 ``write_fixture(directory)`` writes six mailboxes (~3,000 messages at scale 1), ~150 Drive files including
-eight spreadsheets, a small shared drive, one deliberately broken mbox, and ``expected.json``: where the five
+eight spreadsheets, two shared drives (one with a planted .docx and a decoy), one deliberately broken mbox, and ``expected.json``: where the five
 data subjects' data was planted and where their look-alikes are. The same seed gives the same bytes on every
 run (``random.Random`` streams per part, fixed dates and file times, stable ordering); ``scale`` multiplies
 only the filler, so the planted items and their locations do not change with it.
+
+Counting: "Drive files" (the summary, ``expected.json`` ``counts.files``) are the files in users' own Drives.
+Loaded, the sandbox also holds the shared drive's files (``counts.shared_drive_files``) and the folders the
+paths imply; ``dsar sandbox serve`` and ``/_sandbox/health`` print the same "Drive files" figure and those two
+apart (152 + 6 in shared drives + 34 folders = the 192 items of ``health.files`` at scale 1).
 
 Layout (read by :mod:`sandbox.fixture`)::
 
     workspace.json                      {"domain", "users": [{"email", "name", "admin"}]}
     <email>/Mail/*.mbox                 Takeout mbox, X-Gmail-Labels per copy
     <email>/Drive/**                    .txt .md .html -> Docs, .csv .xlsx -> Sheets, others as is
-    _shared_drives/<name>/**            a shared drive without personal data
+    _shared_drives/<name>/drive.json    {"members": {email: role}} (Customer Service; Company Handbook has none)
+    _shared_drives/<name>/**            the shared drive's files
     expected.json                       the ground truth (see expected.NOTES)
 
 Names in Drive: converted files lose their extension (``Call notes/2025/Jane Doe - 2025-06-02``), as Drive
@@ -28,7 +34,7 @@ from pathlib import Path
 
 from ..errors import FixtureError
 from . import mail
-from .drive import DrivePlanter, write_files
+from .drive import CS_DRIVE, CS_MEMBERS, DrivePlanter, write_files
 from .drive_filler import SHARED_DRIVE, FillerDrive
 from .expected import Ledger
 from .mail_filler import FillerMail
@@ -73,6 +79,7 @@ def write_fixture(directory: str | Path, scale: float = 1.0, seed: int = DEFAULT
     per_account = mail.write_mailboxes(root, room.mails, stamp)
     broken = mail.write_broken_mbox(root, stamp)
     write_files(root, files)
+    _dump(root / "_shared_drives" / CS_DRIVE / "drive.json", {"members": CS_MEMBERS}, stamp)
 
     user_files = [f for f in files if not f.shared]
     counts = {
@@ -87,7 +94,8 @@ def write_fixture(directory: str | Path, scale: float = 1.0, seed: int = DEFAULT
                                   "files": sum(1 for f in user_files if f.owner == p.email)} for p in STAFF},
     }
     workspace = {"domain": DOMAIN, "users": [{"email": p.email, "name": p.name, "admin": p.admin} for p in STAFF],
-                 "shared_drives": [{"name": SHARED_DRIVE, "organizer": STAFF[0].email}]}
+                 "shared_drives": [{"name": SHARED_DRIVE, "organizer": STAFF[0].email},
+                                   {"name": CS_DRIVE, "members": CS_MEMBERS}]}
     _dump(root / "workspace.json", workspace, stamp)
     broken_files = [{"account": mail.BROKEN_ACCOUNT, "path": broken,
                      "reason": "not an mbox: zip-like binary bytes with no 'From ' separator line"}]

@@ -12,11 +12,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from . import documents
 from .expected import Ledger
 from .people import AISHA, COMPANY, DANIEL, DPO, ELLIE, IT, TOM
 from .subjects import BOBBY, JANE, PRIYA, SIOBHAN, ZOE, Subject, written
 
 CONVERTED = frozenset({".txt", ".md", ".html", ".csv", ".xlsx"})
+#: The shared drive with subject data: its members (``drive.json``), organiser first.
+CS_DRIVE = "Customer Service"
+CS_MEMBERS = {AISHA.email: "organizer", ELLIE.email: "writer", DANIEL.email: "reader"}
 
 
 @dataclass(frozen=True)
@@ -63,18 +67,22 @@ class DrivePlanter:
         self.ledger = ledger
         self.files: list[DriveFile] = []
 
-    def _add(self, owner: str, path: str, text: str, when: dt.datetime) -> DriveFile:
-        f = DriveFile(owner, path, text.encode("utf-8"), when)
+    def _add(self, owner: str, path: str, text: str | bytes, when: dt.datetime, shared: bool = False) -> DriveFile:
+        f = DriveFile(owner, path, text.encode("utf-8") if isinstance(text, str) else text, when, shared)
         self.files.append(f)
         return f
 
-    def hit(self, s: Subject, owner: str, path: str, text: str, when: dt.datetime, how: str, evidence: str) -> None:
-        f = self._add(owner, path, text, when)
-        self.ledger.drive(s, owner, f.drive_path, how, evidence)
+    def hit(self, s: Subject, owner: str, path: str, text: str | bytes, when: dt.datetime, how: str, evidence: str,
+            shared: str | None = None) -> None:
+        """``shared``: the shared drive's name (``owner`` is then the member whose search finds it)."""
+        f = self._add(shared or owner, path, text, when, bool(shared))
+        self.ledger.drive(s, owner, f.drive_path, how, evidence, drive=shared)
 
-    def decoy(self, s: Subject, owner: str, path: str, text: str, when: dt.datetime, what: str, evidence: str) -> None:
-        f = self._add(owner, path, text, when)
-        self.ledger.decoy(s, what, evidence, {"source": "drive", "account": owner, "path": f.drive_path})
+    def decoy(self, s: Subject, owner: str, path: str, text: str | bytes, when: dt.datetime, what: str, evidence: str,
+              shared: str | None = None) -> None:
+        f = self._add(shared or owner, path, text, when, bool(shared))
+        self.ledger.decoy(s, what, evidence, {"source": "drive", "account": owner, "path": f.drive_path,
+                                              **({"drive": shared} if shared else {})})
 
     def all(self) -> list[DriveFile]:
         t = dt.datetime
@@ -98,6 +106,21 @@ class DrivePlanter:
                  "2025-06-11T14:05:40Z INFO inbound CLI=01614960777 DDI=01134960000 result=ANSWERED\n",
                  t(2025, 6, 30, 23, 0), "a non-converted .log file (keeps its extension); phone as 447700900123",
                  written(j.phones[0], "digits"))
+        # inside binary files: a Word document in the customer-service shared drive, a PDF in a My Drive
+        self.hit(j, AISHA.email, "Escalations/Escalation log 2025-06.docx",
+                 documents.docx("Escalation log – June 2025", [
+                     "Hargreaves Plumbing & Heating: boiler callback missed for Jane Doe; refund of call-out fee agreed.",
+                     "Swale Electrical: rewire quote delayed by a week."]), t(2025, 6, 13, 16, 0),
+                 "a .docx in a shared drive (organiser Aisha)", "Jane Doe", shared=CS_DRIVE)
+        self.decoy(j, AISHA.email, "Escalations/Escalation log 2025-05.docx",
+                   documents.docx("Escalation log – May 2025", [
+                       "Hargreaves Plumbing & Heating: Jane Smith disputes an invoice; credit note issued."]),
+                   t(2025, 5, 30, 16, 0), "same first name only (Jane Smith), in the shared drive", "Jane Smith",
+                   shared=CS_DRIVE)
+        self.hit(j, TOM.email, "Finance/Refunds/Refund confirmation 2025-06-14.pdf",
+                 documents.pdf(["Northwind Call Handling Ltd", "Refund confirmation", f"Customer: {j.identifiers[0]}",
+                                "Amount: GBP 65.00 (call-out fee)"]), t(2025, 6, 14, 9, 0),
+                 "a PDF (text inside it), customer number only", j.identifiers[0])
         self.decoy(j, ELLIE.email, "Call notes/2025/Jane Smith - 2025-06-06.txt",
                    "Call notes \u2013 6 June 2025\nCaller: Jane Smith\nClient: Hargreaves\nInvoice query.\n",
                    t(2025, 6, 6, 10, 40), "same first name only: Jane Smith", "Jane Smith")

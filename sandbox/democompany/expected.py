@@ -20,7 +20,9 @@ NOTES = [
     "A message delivered to several mailboxes (sender's Sent, recipients' Inbox) is listed once per mailbox, "
     "with the same rfc822_message_id; counts.messages counts these copies.",
     "Mail in Trash and Spam is listed: it is still the subject's data and a DSAR search must include it.",
-    "The shared drive under _shared_drives/ holds no subject data.",
+    "Shared drives are under _shared_drives/<name>/ (members in its drive.json). 'Company Handbook' holds no "
+    "subject data; 'Customer Service' holds one hit and one decoy: their 'path' is relative to the shared "
+    "drive's root, 'drive' names it, and 'account' is its organiser (the member whose search reports it).",
     "Decoys are people or strings that differ from a subject in one way (first name only, surname only, one "
     "character off, a name split over two rows); an item that only holds decoys must not be reported.",
     "'evidence' is the text exactly as it reads once decoded (MIME, HTML entities and tags removed).",
@@ -37,8 +39,11 @@ class Ledger:
         self.hits[subject.key]["gmail"].append(
             {"account": account, "rfc822_message_id": msgid, "how": how, "evidence": evidence})
 
-    def drive(self, subject: Subject, account: str, path: str, how: str, evidence: str) -> None:
-        self.hits[subject.key]["drive"].append({"account": account, "path": path, "how": how, "evidence": evidence})
+    def drive(self, subject: Subject, account: str, path: str, how: str, evidence: str,
+              drive: str | None = None) -> None:
+        """``drive``: the shared drive's name for a file in one (``account`` is its organiser)."""
+        self.hits[subject.key]["drive"].append({"account": account, "path": path, "how": how, "evidence": evidence,
+                                                **({"drive": drive} if drive else {})})
 
     def sheet(self, subject: Subject, account: str, path: str, tab: str, row: int, how: str, evidence: str) -> None:
         self.hits[subject.key]["sheets"].append(

@@ -40,14 +40,15 @@ def names(call: Call) -> Callable[[str], str]:
     return name
 
 
-def visible_file(call: Call, file_id: str, *, write: bool = False) -> DriveFile:
+def visible_file(call: Call, file_id: str, *, write: bool = False, any_drive: bool = False) -> DriveFile:
     """The file, if the caller may see it (and write it when ``write``); shared-drive files only with
-    ``supportsAllDrives``, as Drive answers 404 for them otherwise."""
+    ``supportsAllDrives``, as Drive answers 404 for them otherwise (``any_drive``: a method without that
+    parameter, such as files.export, which reaches shared-drive files regardless)."""
     store = store_of(call)
     f = store.get(file_id, call.user)
     if f is None or store.role(f, call.user) is None:
         raise file_not_found(file_id)
-    if f.driveId and not flag(call, "supportsAllDrives", "supportsTeamDrives"):
+    if f.driveId and not any_drive and not flag(call, "supportsAllDrives", "supportsTeamDrives"):
         raise file_not_found(file_id)
     if write and not store.can_write(f, call.user):
         raise ApiError(403, "The user does not have sufficient permissions for this file.",

@@ -118,7 +118,7 @@ def _media_response(data: bytes, mime: str) -> Response:
 
 @api_route(bp, "drive.files.export")
 def files_export(call: Call, fileId: str) -> Response:
-    f = visible_file(call, fileId)
+    f = visible_file(call, fileId, any_drive=True)  # files.export has no supportsAllDrives parameter
     mime = call.args.get("mimeType")
     if not mime:
         raise ApiError(400, "Required parameter: mimeType", "required", location="mimeType")

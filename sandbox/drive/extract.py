@@ -131,11 +131,10 @@ def is_texty(mime: str) -> bool:
 
 
 def text_of(name: str, mime: str, data: bytes) -> str | None:
-    """Searchable text of a stored-as-is file, where a library (or the format) allows."""
-    if is_texty(mime):
+    """Searchable text of a stored-as-is file, where a library (or the format) allows: every format
+    Drive's full-text index reads that ``sandbox.filetext`` knows (PDF, Office, OpenDocument, RTF, ...)."""
+    if is_texty(mime) and not mime.startswith("text/calendar") and not mime.startswith("text/rtf"):
         return decode_text(data)
-    if mime == "application/pdf":
-        return pdf_text(data)
-    if name.lower().endswith(".docx") or mime.endswith("wordprocessingml.document"):
-        return docx_text(data)
-    return None
+    from ..filetext import text_of as file_text_of
+
+    return file_text_of(name, mime, data)

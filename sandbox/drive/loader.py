@@ -31,8 +31,11 @@ def _stamp(path: Path) -> str:
     return format_time(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc))
 
 
-def load_drive(ws: Workspace, owner_email: str | None, drive_dir: Path, shared_drive: str | None = None) -> None:
-    """Load ``drive_dir`` into ``owner_email``'s My Drive, or into shared drive ``shared_drive``."""
+def load_drive(ws: Workspace, owner_email: str | None, drive_dir: Path, shared_drive: str | None = None,
+               members: dict[str, str] | None = None) -> None:
+    """Load ``drive_dir`` into ``owner_email``'s My Drive, or into shared drive ``shared_drive`` (with
+    ``members``: email -> role; the first admin organises it when None). A shared drive's top-level
+    ``drive.json`` describes it and is not a file in it."""
     if ws.drive is None:
         ws.drive = DriveStore()
     store: DriveStore = ws.drive
@@ -45,7 +48,12 @@ def load_drive(ws: Workspace, owner_email: str | None, drive_dir: Path, shared_d
             return
         admins = [u.email for u in ws.users.values() if u.admin]
         organizer = admins[0] if admins else next(iter(ws.users))
-        drive_id = store.shared_drive(shared_drive or drive_dir.name, organizer).id
+        if members:
+            organizer = next((m for m, r in members.items() if r == "organizer"), next(iter(members)))
+        d = store.shared_drive(shared_drive or drive_dir.name, organizer)
+        if members:
+            d.members = dict(members)
+        drive_id = d.id
         actor = organizer
     else:
         actor = owner
@@ -62,6 +70,8 @@ def load_drive(ws: Workspace, owner_email: str | None, drive_dir: Path, shared_d
             f.lastModifyingUser = actor
             folders[sub] = f.id
         for name in sorted(filenames):
+            if drive_id is not None and here == drive_dir and name == "drive.json":
+                continue
             path = here / name
             try:
                 _load_file(store, path, owner, parent, drive_id, actor)

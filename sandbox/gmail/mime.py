@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timezone
 from urllib.parse import unquote_to_bytes
 
+from .. import filetext
 from .text import collapse, html_text
 
 SNIPPET_CHARS = 200
@@ -313,9 +314,9 @@ def _part(data: bytes, part_id: str, depth: int, default_type: str) -> Part:
 
 
 # -- what the store and index need -------------------------------------------------------------------------
-def analyse(raw: bytes) -> Analysis:
+def analyse(raw: bytes, nesting: int = 0) -> Analysis:
     """Headers, addresses, threading ids, searchable text and snippet of a message; raises MimeError only
-    when the bytes hold no header fields at all."""
+    when the bytes hold no header fields at all. ``nesting``: how deep inside attached messages this is."""
     root = parse(raw)
     if not root.raw_headers:
         raise MimeError("no header fields (not an RFC 5322 message)")
@@ -350,6 +351,11 @@ def analyse(raw: bytes) -> Analysis:
             a.has_attachment = True
         if part.attachment and part.mime_type in ATTACHMENT_TEXT:
             a.bodies.append(part.text())  # Gmail searches inside attachments; text ones are read here
+            continue
+        if part.attachment and filetext.kind_of(part.filename, part.mime_type):
+            inner = filetext.text_of(part.filename, part.mime_type, part.data or b"", nesting)
+            if inner:  # PDF, Office, OpenDocument, RTF, .ics, attached messages (sandbox/filetext.py)
+                a.bodies.append(inner)
             continue
         if part.attachment or part.mime_type not in ("text/plain", "text/html"):
             continue

@@ -27,7 +27,8 @@ def _message(world, account: str, rfc822: str):
 
 def _file(world, account: str, path: str):
     store = world.server.ws.drive
-    return next(f for f in store.files.values() if account in f.owners and store.path(f) == path)
+    return next(f for f in store.files.values() if store.path(f) == path and (
+        account in f.owners or (f.driveId and account in store.drives[f.driveId].members)))  # or a shared drive's
 
 
 def _export(world, account: str, file_id: str) -> str:

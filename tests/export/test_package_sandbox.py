@@ -66,13 +66,13 @@ def test_drive_files_are_original_or_exported(searched, package):
         members = [n for n in zf.namelist() if n.startswith(f"drive/{item['account']}/{item['path']}")]
         assert members, item["path"]
         client = env.google("drive", item["account"], (DRIVE,))
-        meta = client.files().get(fileId=item["file_id"], fields="mimeType").execute()
+        meta = client.files().get(fileId=item["file_id"], fields="mimeType", supportsAllDrives=True).execute()
         if meta["mimeType"].startswith("application/vnd.google-apps."):
             text = client.files().export(fileId=item["file_id"], mimeType="text/plain").execute()
             exported = [n for n in members if n.endswith((".txt", ".pdf"))]
             assert exported and (zf.read(exported[0]) == text or exported[0].endswith(".pdf"))
         else:
-            assert zf.read(members[0]) == client.files().get_media(fileId=item["file_id"]).execute()
+            assert zf.read(members[0]) == client.files().get_media(fileId=item["file_id"], supportsAllDrives=True).execute()
 
 
 def test_sheet_csvs_hold_the_header_and_only_the_subjects_rows(searched, package):

@@ -23,6 +23,7 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
+from sandbox import filetext
 from sandbox.democompany import write_fixture
 from sandbox.democompany.people import FIRST_NAMES, SURNAMES
 from sandbox.democompany.subjects import FORBIDDEN_WORDS
@@ -89,15 +90,17 @@ class Fixture:
             self._text[ident] = message_text(email.message_from_bytes(self.raw[ident]))
         return self._text[ident]
 
-    def drive_file(self, account: str, drive_path: str) -> Path:
-        base = self.root / account / "Drive"
+    def drive_file(self, account: str, drive_path: str, drive: str | None = None) -> Path:
+        base = self.root / "_shared_drives" / drive if drive else self.root / account / "Drive"
         candidates = [base / drive_path] + [base / (drive_path + ext) for ext in CONVERTED]
         found = [c for c in candidates if c.is_file() and (c == base / drive_path) == (c.suffix not in CONVERTED)]
         assert len(found) == 1, f"{account}:{drive_path} -> {found}"
         return found[0]
 
-    def doc_text(self, account: str, drive_path: str) -> str:
-        f = self.drive_file(account, drive_path)
+    def doc_text(self, account: str, drive_path: str, drive: str | None = None) -> str:
+        f = self.drive_file(account, drive_path, drive)
+        if f.suffix in (".docx", ".pdf"):  # binary documents: read as Drive's index does
+            return filetext.text_of(f.name, "", f.read_bytes()) or ""
         text = f.read_text(encoding="utf-8")
         return BeautifulSoup(text, "html.parser").get_text(" ") if f.suffix == ".html" else text
 
@@ -144,7 +147,8 @@ def test_summary_counts_and_speed(fx):
     files = [p for p in fx.root.glob("*@*/Drive/**/*") if p.is_file()]
     assert len(files) == c["files"]
     assert len([p for p in files if p.suffix in (".csv", ".xlsx")]) == 8
-    assert c["shared_drive_files"] == len([p for p in (fx.root / "_shared_drives").rglob("*") if p.is_file()]) > 0
+    assert c["shared_drive_files"] == len([p for p in (fx.root / "_shared_drives").rglob("*")
+                                           if p.is_file() and p.name != "drive.json"]) > 0
     assert fx.seconds < 6, f"writing the scale-1 fixture took {fx.seconds:.1f}s (budget 3s on an idle machine)"
 
 
@@ -242,9 +246,10 @@ def test_planted_mail_exists_and_shows_the_evidence(fx):
 def test_planted_drive_files_exist_and_show_the_evidence(fx):
     for s in fx.expected["subjects"]:
         for item in s["expected"]["drive"]:
-            f = fx.drive_file(item["account"], item["path"])
+            f = fx.drive_file(item["account"], item["path"], item.get("drive"))
             assert f.suffix not in (".csv", ".xlsx")
-            shown = squash(fx.doc_text(item["account"], item["path"]) + " " + item["path"].rsplit("/", 1)[-1])
+            shown = squash(fx.doc_text(item["account"], item["path"], item.get("drive")) + " "
+                           + item["path"].rsplit("/", 1)[-1])
             assert squash(item["evidence"]) in shown, (s["key"], item)
 
 
@@ -270,7 +275,7 @@ def test_decoys_are_present_and_are_not_hits(fx):
                 shown = fx.text(where)
             elif d["source"] == "drive":
                 where = (d["account"], d["path"])
-                shown = fx.doc_text(*where) + " " + d["path"].rsplit("/", 1)[-1]
+                shown = fx.doc_text(*where, d.get("drive")) + " " + d["path"].rsplit("/", 1)[-1]
             else:
                 where = (d["account"], d["path"], d["sheet"], d["row"])
                 shown = " | ".join(fx.sheet_rows(d["account"], d["path"], d["sheet"])[d["row"] - 1])
@@ -308,8 +313,17 @@ def test_product_matcher_agrees_with_the_ground_truth(fx):
             elif f.suffix == ".xlsx":
                 for tab in openpyxl.load_workbook(f, read_only=True).sheetnames:
                     sheets[(account, drive_path, tab)] = fx.sheet_rows(account, drive_path, tab)
-            elif f.suffix in (".txt", ".md", ".html", ".log"):
+            elif f.suffix in (".txt", ".md", ".html", ".log", ".docx", ".pdf"):
                 docs[(account, drive_path)] = fx.doc_text(account, drive_path) + "\n" + drive_path.rsplit("/", 1)[-1]
+    for shared in sorted((fx.root / "_shared_drives").iterdir()):  # keyed by the organiser, who searches it
+        meta = shared / "drive.json"
+        members = json.loads(meta.read_text())["members"] if meta.is_file() else {}
+        organiser = next((m for m, r in members.items() if r == "organizer"), None)
+        for f in sorted(p for p in shared.rglob("*") if p.is_file() and p.suffix in (".docx", ".pdf", ".md", ".txt")):
+            if organiser:
+                rel = f.relative_to(shared).as_posix()
+                drive_path = rel[: -len(f.suffix)] if f.suffix in CONVERTED else rel
+                docs[(organiser, drive_path)] = fx.doc_text(organiser, drive_path, shared.name) + "\n" + f.name
     for s in fx.expected["subjects"]:
         m = matching.Matcher(identifiers.Subject(tuple(s["names"]), tuple(s["emails"]), tuple(s["phones"]),
                                                  tuple(s["identifiers"])))

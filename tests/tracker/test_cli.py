@@ -7,7 +7,11 @@ import json
 from click.testing import CliRunner
 
 from addon import deadlines
+from addon.cases.clock import ClockError
 from addon.cli import main
+from addon.errors import ConfigError, ExitCode
+from addon.roles import RoleError
+from addon.tracker import TrackerSharingError
 from addon.tracker.schema import COLUMNS, from_serial
 
 
@@ -49,10 +53,10 @@ def test_tracker_follows_the_case_clock_and_status(env):
 
     run(env, "case", "status", ref, "identity_check")
     assert row(env, sid, ref)["Status"] == "identity_check"
-    bad = run(env, "case", "status", ref, "refused", code=2)
+    bad = run(env, "case", "status", ref, "refused", code=ExitCode.INPUT)
     assert "reason" in bad.output
     staff = run(env, "case", "status", ref, "refused", "--reason", "manifestly unfounded",
-                actor="staff@example.test", code=2)
+                actor="staff@example.test", code=RoleError.exit_code)
     assert "dpo role" in staff.output
     run(env, "case", "status", ref, "refused", "--reason", "manifestly unfounded")
     assert row(env, sid, ref)["Status"] == "refused" and from_serial(row(env, sid, ref)["Closed"]) == today
@@ -65,7 +69,7 @@ def test_extension_after_the_first_month_is_refused(env):
     received = dt.date.today() - dt.timedelta(days=45)
     ref = json.loads(run(env, "case", "open", "--type", "access", "--name", "Jane Doe", "--received",
                          received.isoformat(), "--json").output)["ref"]
-    result = run(env, "case", "extend", ref, "--reason", "complex", code=2)
+    result = run(env, "case", "extend", ref, "--reason", "complex", code=ClockError.exit_code)
     assert "within the first month" in result.output and "Traceback" not in result.output
 
 
@@ -73,7 +77,7 @@ def test_commands_without_a_tracker_still_work(env):
     ref = json.loads(run(env, "case", "open", "--type", "access", "--name", "Jane Doe", "--json").output)["ref"]
     out = json.loads(run(env, "case", "status", ref, "identity_check", "--json").output)
     assert out["status"] == "identity_check" and out["tracker"] == "not written"
-    result = run(env, "tracker", "sync", code=2)
+    result = run(env, "tracker", "sync", code=ConfigError.exit_code)
     assert "dsar tracker init" in result.output
 
 
@@ -81,5 +85,5 @@ def test_sync_refusal_is_one_clear_line(env):
     run(env, "case", "open", "--type", "access", "--name", "Jane Doe")
     sid = json.loads(run(env, "tracker", "init", "--json").output)["spreadsheet_id"]
     env.google("drive").permissions().create(fileId=sid, body={"type": "anyone", "role": "reader"}).execute()
-    result = run(env, "tracker", "sync", code=3)
+    result = run(env, "tracker", "sync", code=TrackerSharingError.exit_code)
     assert result.output.startswith("Error: tracker: refusing to write personal data") and "Traceback" not in result.output

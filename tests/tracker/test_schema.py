@@ -57,8 +57,19 @@ def test_action_names_the_next_command():
     assert "dsar export DSAR-2026-0001" in schema.action(facts())
     assert "responded" in schema.action(facts(exported=True))
     assert "dsar case resume" in schema.action(facts(paused_since=D(2026, 3, 5)))
-    assert "extension possible" in schema.action(facts()) and "2026-04-02" in schema.action(facts())
-    assert "extension possible" not in schema.action(facts(extended=True))
+    during = D(2026, 3, 20)
+    assert "extension possible" in schema.action(facts(), during) and "2026-04-02" in schema.action(facts(), during)
+    assert "extension possible" not in schema.action(facts(extended=True), during)
+
+
+def test_extension_is_offered_only_while_the_first_month_runs():
+    """The notice must reach the subject within the first month (Art. 12(3)); CaseClock.extend refuses later."""
+    due = D(2026, 4, 2)
+    assert "extension possible" in schema.action(facts(), due)  # the last day of the first month
+    assert "extension possible" not in schema.action(facts(), due + dt.timedelta(days=1))
+    assert "extension possible" not in row_cells(facts(), D(2026, 5, 1))["Action"]
+    moved = facts(due=D(2026, 4, 8))  # a closed pause moved the first month's end
+    assert "extension possible" in schema.action(moved, D(2026, 4, 6))
 
 
 def test_layout_protects_header_validates_status_and_highlights_deadlines():

@@ -109,3 +109,37 @@ def test_charts_are_plain_svg():
     assert svg.startswith("<svg") and svg.count("<rect") == 3 and "Calls &lt;per&gt; day" in svg
     assert bars([("gmail.users.messages.get", 10), ("a&b", 1)], "t").count("<rect") == 2
     assert [_nice_max(v) for v in (0, 1, 3, 7, 11, 240)] == [1, 1, 5, 10, 20, 500]
+
+
+def test_page_of_clamps_what_a_query_string_asks_for():
+    from addon.web.auditor import page_of
+
+    assert (page_of(601, None).number, page_of(601, None).size, page_of(601, None).pages) == (1, 50, 13)
+    last = page_of(601, "99")
+    assert (last.number, last.start, last.end) == (13, 600, 601)
+    assert page_of(601, "x").number == 1 and page_of(601, "-3").number == 1 and page_of(0, "2").pages == 1
+    assert page_of(601, 1, "7").size == 25 and page_of(601, 1, "1000").size == 200 and page_of(601, 1, "b").size == 50
+    assert page_of(601, 7).numbers() == [1, None, 5, 6, 7, 8, 9, None, 13]
+    assert page_of(40, 1).numbers() == [1]
+
+
+def test_timeline_is_paginated_on_the_server_with_the_filters_kept(addon):
+    for _ in range(30):
+        addon.services.trail.append({"actor": "system:test", "outcome": "ok", "operation": "test.touch",
+                                     "api_method": "test.touch", "detail": "x" * 200})
+    for _ in range(3):
+        addon.post("/addon/homepage", auth="Bearer not.a.jwt")
+    browser = _as(addon, AUDITOR)
+    total = addon.services.trail.size()
+    first = browser.get(addon.url + "/audit", params={"size": "25"}, timeout=10).text
+    assert first.count("<tr><td class=\"num\">") == 25 and f"1–25 of {total}" in first
+    assert f'id="count">{total} records<' in first  # the count and the charts cover every record
+    assert 'href="/audit?size=25&amp;page=2"' in first
+    last = browser.get(addon.url + "/audit", params={"size": "25", "page": "999"}, timeout=10)
+    assert last.status_code == 200 and f"of {total}, page {-(-total // 25)} of {-(-total // 25)}" in last.text
+    touched = browser.get(addon.url + "/audit", params={"api": "test.touch", "size": "25", "page": "2"}, timeout=10).text
+    assert "26–30 of 30" in touched and 'href="/audit?api=test.touch&amp;size=25"' in touched  # back to page 1, filter kept
+    assert 'title="' + "x" * 200 + '"' in touched  # the full detail on hover, however long
+    csv_rows = browser.get(addon.url + "/audit/export.csv", params={"api": "test.touch", "page": "2", "size": "25"},
+                           timeout=10).text.strip().splitlines()
+    assert len(csv_rows) == 1 + 30  # downloads: every record the filters keep, whatever the page

@@ -12,10 +12,11 @@ import pytest
 
 from addon.cases.model import Case
 from addon.subjects.identifiers import Subject
-from addon.web.cards import cases, context, jobs, notices, responses
+from addon.web.cards import cases, context, jobs, manage, notices, responses
 from addon.web.cards.cases import CaseForm
 from addon.web.cards.context import FileVerdict, Sender
 from addon.web.cards.links import Links
+from addon.web.cards.manage import Manage, PlanSummary
 from addon.web.cards.schema import card_problems, card_schema
 
 TODAY = dt.date(2025, 6, 20)
@@ -48,6 +49,21 @@ ITEMS = ([{"source": "gmail", "account": "a@example.org", "message_id": f"m{i}",
 JOB = {"id": "addon-search-DSAR-2025-0001-ab12cd34", "ref": "DSAR-2025-0001", "updated_at": "2025-06-20T10:00:00+00:00"}
 PROGRESS = {"progress": {"units_total": 12, "units_done": 5, "candidates": 140, "fetched": 61, "items": 9}}
 FILES = [{"id": f"f{i}", "title": f"File {i}", "mimeType": "application/vnd.google-apps.document"} for i in range(25)]
+PLAN = PlanSummary("ab" * 32, {"total_actions": 3, "total_exempt": 1, "manual": 1,
+                               "actions": {"gmail": {"trash": 2}, "drive": {"redact_manually": 1}}},
+                   warnings=tuple(f"<b>Trash</b> keeps items {i}" for i in range(7)), planned_by="staff@example.org",
+                   planned_at="2025-06-20T10:00:00+00:00")
+MANAGE = [
+    Manage(statuses=("responded", "refused", "withdrawn"), can_pause=True, can_extend=True, can_export=True),
+    Manage(statuses=("refused",), paused_since=TODAY, errors={"reason": "needs a <b>reason</b>",
+                                                              "clock_reason": "already paused"}),
+    Manage(statuses=("refused",), plan=PLAN, errors={"approve": "Not approved: plan changed"}),
+    Manage(plan=PlanSummary("cd" * 32, {"total_actions": 0}, approved_by="dpo@example.org")),
+    Manage(plan_problem="case: no erasure plan yet", can_export=True, errors={"export": "nothing found"}),
+    Manage(),
+]
+PACKAGE = {"path": "/srv/dsar/exports/DSAR-2025-0001/DSAR-2025-0001.zip", "sha256": "ef" * 32, "files": 12,
+           "counts": {"gmail": 7, "drive": 3, "sheets": 2}, "excluded": [], "encrypted": False}
 
 
 def samples() -> Iterator[tuple[str, Callable, dict]]:
@@ -64,6 +80,12 @@ def samples() -> Iterator[tuple[str, Callable, dict]]:
         for c in CASES:
             for job, found in ((None, None), (JOB, {"gmail": 3, "drive": 1}), (JOB, {})):
                 yield "case_card", cases.case_card, dict(links=links, c=c, today=TODAY, job=job, found=found)
+    for m in MANAGE:
+        for c in CASES[:3]:
+            yield "case_card", cases.case_card, dict(links=TRACKED, c=c, today=TODAY, job=JOB, found={"gmail": 1},
+                                                     manage=m)
+    for result in (PACKAGE, {**PACKAGE, "excluded": [{"what": f"<b>f{i}</b>", "reason": "too big"} for i in range(9)]}):
+        yield "package_card", manage.package_card, dict(links=LINKS, ref="DSAR-2025-0001", result=result)
     yield "case_form_card", cases.case_form_card, dict(links=LINKS, form=CaseForm())
     yield "case_form_card", cases.case_form_card, dict(links=LINKS, form=CaseForm(
         type="erasure", name="<i>Jane</i>", aliases="J. Doe", emails="not-an-email", phones="123", identifiers="X",
@@ -79,7 +101,8 @@ def samples() -> Iterator[tuple[str, Callable, dict]]:
         yield "gmail_sender_card", context.gmail_sender_card, dict(links=LINKS, sender=sender, known=CASES[:2])
     yield "gmail_sender_card", context.gmail_sender_card, dict(links=LINKS, sender=Sender("A", "a@b.c"), known=[])
     for files, cs in ((FILES[:3], CASES), (FILES, CASES), ([], CASES), (FILES[:2], []), (FILES[:1], CASES[4:])):
-        yield "drive_selection_card", context.drive_selection_card, dict(links=LINKS, selected=files, cases=cs)
+        yield "drive_selection_card", context.drive_selection_card, dict(links=LINKS, selected=files, cases=cs,
+                                                                          user="staff@example.org")
     verdicts = [FileVerdict("a.txt", "match"), FileVerdict("b", "no match"), FileVerdict("c.bin", "not checked",
                                                                                              "no reader")]
     for c in (CASES[1], CASES[4]):
@@ -105,7 +128,7 @@ def rendered_markup(card: dict) -> Iterator[str]:
 
 
 def builders() -> set[str]:
-    return {name for mod in (cases, jobs, context, notices) for name, fn in inspect.getmembers(mod, inspect.isfunction)
+    return {name for mod in (cases, jobs, context, notices, manage) for name, fn in inspect.getmembers(mod, inspect.isfunction)
             if name.endswith("_card") and fn.__module__ == mod.__name__}
 
 
@@ -125,6 +148,7 @@ def test_card_is_valid_against_googles_schema(name, build, kwargs):
         assert responses.cards_in(envelope) == [card]
     shown = " ".join(rendered_markup(card))
     assert "<b>Eve</b>" not in shown and "<script>" not in shown and "<i>Jane</i>" not in shown  # user text escaped
+    assert "<b>Trash</b>" not in shown and "<b>f0</b>" not in shown and "<b>reason</b>" not in shown
 
 
 def test_schema_rejects_what_google_rejects():
@@ -154,3 +178,65 @@ def test_schema_covers_the_card_definitions():
 
 def test_request_scopes_envelope():
     assert responses.request_scopes(["b", "a", "a"]) == {"requesting_google_scopes": {"scopes": ["a", "b"]}}
+
+
+def test_dpo_sections_carry_the_hash_they_show():
+    card = cases.case_card(LINKS, CASES[1], TODAY, manage=MANAGE[2])
+    approve = [b for s in card["sections"] for w in s["widgets"] for b in w.get("buttonList", {}).get("buttons", [])
+               if b["text"] == "Approve this plan"]
+    assert len(approve) == 1
+    params = {p["key"]: p["value"] for p in approve[0]["onClick"]["action"]["parameters"]}
+    assert params == {"ref": CASES[1].ref, "hash": PLAN.sha256}
+    shown = [w["decoratedText"]["text"] for s in card["sections"] for w in s["widgets"]
+             if w.get("decoratedText", {}).get("topLabel", "").startswith("Plan SHA-256")]
+    assert shown == [PLAN.sha256]  # the whole hash is on the card, the same the button sends
+    assert "3 action(s) (gmail 2 trash · drive 1 redact_manually); 1 exempt; 1 for manual redaction" in str(card)
+    staff = cases.case_card(LINKS, CASES[1], TODAY)
+    assert "Approve this plan" not in str(staff) and "Change status" not in str(staff)
+
+
+def test_file_kinds_are_what_people_call_them():
+    assert [context.file_kind(m) for m in (
+        "application/vnd.google-apps.document", "application/vnd.google-apps.spreadsheet", "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "image/png", "image/svg+xml",
+        "text/plain; charset=utf-8", "application/vnd.google-apps.folder", "application/x-unknown", None,
+        "application/vnd.google-apps.new-thing")] == [
+        "Google Doc", "Google Sheet", "PDF", "Word document", "Image (PNG)", "Image (SVG)", "Text file", "Folder",
+        "File", "File", "Google New thing"]
+    card = context.drive_selection_card(LINKS, FILES[:2], CASES)
+    assert "application/vnd" not in str(card) and card["sections"][0]["widgets"][0]["decoratedText"]["topLabel"] == "Google Doc"
+
+
+def _worked(c: Case, actor: str, at: str) -> Case:
+    c.history = [{"from_status": "received", "to_status": "searching", "actor": actor, "role": "staff", "at": at,
+                  "reason": None}]
+    return c
+
+
+def test_case_picker_preselects_the_last_worked_on_else_the_newest():
+    old = _case("DSAR-2025-0001", "review", TODAY + dt.timedelta(days=2))
+    new = _case("DSAR-2025-0007", "review", TODAY + dt.timedelta(days=20))
+    mid = _case("DSAR-2025-0004", "searching", TODAY + dt.timedelta(days=9))
+
+    def picked(cs, user):
+        card = context.drive_selection_card(LINKS, FILES[:1], cs, user)
+        items = next(w["selectionInput"]["items"] for s in card["sections"] for w in s["widgets"] if "selectionInput" in w)
+        return [i["value"] for i in items if i["selected"]], items[0]["value"]
+
+    assert picked([old, mid, new], "nobody@example.org") == (["DSAR-2025-0007"], "DSAR-2025-0007")  # newest, listed first
+    _worked(mid, "Staff@Example.org", "2025-06-19T10:00:00+00:00")
+    _worked(old, "staff@example.org", "2025-06-18T10:00:00+00:00")
+    assert picked([old, mid, new], "staff@example.org")[0] == ["DSAR-2025-0004"]  # the one they last moved on
+    assert context.default_case([], "a@b.c") is None
+
+
+def test_results_name_emails_by_sender_date_subject_and_files_by_path():
+    items = [{"source": "gmail", "account": "a@example.org", "message_id": "18c0ffee", "rfc822_message_id": "<1@x>",
+              "from": "Jane Doe <jane@example.com>", "date": "2026-01-14T09:30:00Z", "subject": "My <b>account</b>"},
+             {"source": "drive", "account": "b@example.org", "file_id": "1AbCdEfGh", "name": "Notes",
+              "path": "Calls/2026/Notes"}]
+    card = jobs.results_card(LINKS, "DSAR-2026-0001", items)
+    rows = [w["decoratedText"]["text"] for s in card["sections"] if s.get("header") == "Items" for w in s["widgets"]]
+    assert rows == ["Jane Doe &lt;jane@example.com&gt; · 2026-01-14 09:30 · My &lt;b&gt;account&lt;/b&gt;",
+                    "Calls/2026/Notes"]
+    assert "18c0ffee" not in str(card) and "<1@x>" not in str(card) and "1AbCdEfGh" not in str(card)

@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 from ...cases.lifecycle import OPEN
 from ...cases.model import Case
 from .links import Links
+from .manage import Manage, manage_sections
 from .widgets import (Card, button, buttons, card, date_input, decorated, divider, dropdown, esc, field_error, note,
                       on_action, on_link, section, text, text_input)
 
@@ -94,7 +95,8 @@ def case_form_card(links: Links, form: CaseForm) -> Card:
 
 
 def case_card(links: Links, c: Case, today: dt.date, *, job: Mapping[str, Any] | None = None,
-              found: Mapping[str, int] | None = None) -> Card:
+              found: Mapping[str, int] | None = None, manage: Manage | None = None) -> Card:
+    """One case; ``manage`` (the DPO's actions) only for the DPO role."""
     facts = [
         decorated(c.type.capitalize(), top="Kind"),
         decorated(c.status, top="Status"),
@@ -125,6 +127,8 @@ def case_card(links: Links, c: Case, today: dt.date, *, job: Mapping[str, Any] |
                                            f"Sheet rows {found.get('sheets', 0)}", top="Found so far")]))
     if acts:
         sections.append(section([buttons(*acts)]))
+    if manage is not None:
+        sections += manage_sections(links, c, manage)
     return card(c.ref, sections, subtitle=f"{c.subject.display_name if c.subject else 'shredded'} · {c.type}",
                 name="case")
 

@@ -11,6 +11,58 @@ from .links import Links
 from .widgets import Card, button, buttons, card, decorated, dropdown, note, on_action, section
 
 MAX_FILES = 20
+_GOOGLE = "application/vnd.google-apps."
+_OOXML = "application/vnd.openxmlformats-officedocument."
+#: MIME type -> what a person calls it (Drive's own names where it has them).
+FILE_KINDS = {
+    _GOOGLE + "document": "Google Doc", _GOOGLE + "spreadsheet": "Google Sheet",
+    _GOOGLE + "presentation": "Google Slides", _GOOGLE + "form": "Google Form",
+    _GOOGLE + "drawing": "Google Drawing", _GOOGLE + "folder": "Folder", _GOOGLE + "shortcut": "Shortcut",
+    _GOOGLE + "site": "Google Site", _GOOGLE + "jam": "Jamboard", _GOOGLE + "script": "Apps Script",
+    "application/pdf": "PDF",
+    "application/msword": "Word document", _OOXML + "wordprocessingml.document": "Word document",
+    "application/vnd.ms-excel": "Excel spreadsheet", _OOXML + "spreadsheetml.sheet": "Excel spreadsheet",
+    "application/vnd.ms-powerpoint": "PowerPoint", _OOXML + "presentationml.presentation": "PowerPoint",
+    "application/vnd.oasis.opendocument.text": "OpenDocument text",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
+    "application/rtf": "Rich text", "text/rtf": "Rich text",
+    "text/plain": "Text file", "text/csv": "CSV spreadsheet", "text/tab-separated-values": "TSV spreadsheet",
+    "text/html": "Web page", "text/markdown": "Markdown", "application/json": "JSON",
+    "message/rfc822": "Email (.eml)", "application/zip": "ZIP archive",
+}
+_FAMILIES = {"image": "Image", "audio": "Audio", "video": "Video", "text": "Text file"}
+
+
+def file_kind(mime: str | None) -> str:
+    """What to call a file of this MIME type ("Google Doc", "PDF", "Image (PNG)"); "File" when unknown."""
+    mime = (mime or "").split(";", 1)[0].strip().lower()
+    if mime in FILE_KINDS:
+        return FILE_KINDS[mime]
+    family, _, sub = mime.partition("/")
+    if family in _FAMILIES:
+        sub = sub.removeprefix("x-").split("+", 1)[0]
+        return f"{_FAMILIES[family]} ({sub.upper()})" if sub and len(sub) <= 5 else _FAMILIES[family]
+    if mime.startswith(_GOOGLE):
+        return "Google " + mime.removeprefix(_GOOGLE).replace("-", " ").capitalize()
+    return "File"
+
+
+def default_case(cases: Sequence[Case], user: str | None = None) -> Case | None:
+    """The case to pre-select: the one ``user`` last worked on (opened or moved on), else the newest."""
+    if not cases:
+        return None
+    me = (user or "").lower()
+
+    def mine(c: Case) -> str:
+        times = [h.get("at") or "" for h in c.history if (h.get("actor") or "").lower() == me]
+        if (c.created_by or "").lower() == me:
+            times.append(c.created_at or "")
+        return max(times, default="")
+
+    worked = max(cases, key=mine) if me else None
+    if worked is not None and mine(worked):
+        return worked
+    return max(cases, key=lambda c: (c.received, c.created_at or "", c.ref))
 
 
 @dataclass(frozen=True)
@@ -41,20 +93,24 @@ def gmail_sender_card(links: Links, sender: Sender | None, known: Sequence[Case]
                 subtitle="From the open message", name="gmail")
 
 
-def drive_selection_card(links: Links, selected: Sequence[dict[str, Any]], cases: Iterable[Case]) -> Card:
+def drive_selection_card(links: Links, selected: Sequence[dict[str, Any]], cases: Iterable[Case],
+                         user: str | None = None) -> Card:
+    """The selected files and a request to check them against, pre-selecting :func:`default_case`."""
     files = list(selected)[:MAX_FILES]
-    rows = [decorated(f.get("title") or f.get("id", ""), top=f.get("mimeType", "file"), icon="description")
+    rows = [decorated(f.get("title") or f.get("id", ""), top=file_kind(f.get("mimeType")), icon="description")
             for f in files]
     if len(selected) > MAX_FILES:
         rows.append(note(f"Only the first {MAX_FILES} selected files are checked."))
-    options = [(f"{c.ref} · {c.subject.display_name}", c.ref) for c in cases if c.subject is not None]
+    searchable = sorted((c for c in cases if c.subject is not None), key=lambda c: (c.received, c.ref), reverse=True)
+    chosen = default_case(searchable, user)
+    options = [(f"{c.ref} · {c.subject.display_name}", c.ref) for c in searchable]
     if not files:
         check = [note("Select files in Drive to check them against a request's subject.")]
     elif not options:
         check = [note("No request is being searched or reviewed; start a case's search first.")]
     else:
         ids = json.dumps([f["id"] for f in files], separators=(",", ":"))
-        check = [dropdown("case", "Request", options, options[0][1]),
+        check = [dropdown("case", "Request", options, chosen.ref if chosen else options[0][1]),
                  buttons(button("Check these files", on_action(links.url("drive_check"), {"files": ids}),
                                 filled=True, icon="fact_check"))]
     return card("Check selected files", [section(rows, f"Selected ({len(selected)})"), section(check)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Mapping
 
+from ...search.display import where
 from .links import Links
 from .widgets import Card, button, buttons, card, decorated, field_error, note, on_action, section, text
 
@@ -52,13 +53,9 @@ def job_card(links: Links, job: Mapping[str, Any]) -> Card:
 
 
 def item_line(item: Mapping[str, Any]) -> tuple[str, str]:
-    """(where, account) for one found item, as the CLI's summary table words it."""
-    src = item["source"]
-    if src == "gmail":
-        return f"message {item.get('rfc822_message_id') or item['message_id']}", item["account"]
-    if src == "drive":
-        return item.get("path") or item.get("name", ""), item["account"]
-    return f"{item.get('path') or item.get('name', '')} › {item['sheet']} › row {item['row']}", item["account"]
+    """(where, account) for one found item, worded as the CLI's results table words it (an email by sender,
+    date and subject, a file by its path): the item is unsealed for this card only, never logged."""
+    return where(item), item["account"]
 
 
 def results_card(links: Links, ref: str, items: Iterable[Mapping[str, Any]]) -> Card:

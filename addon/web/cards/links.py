@@ -17,6 +17,12 @@ PATHS: dict[str, str] = {
     "job": "/addon/job",
     "results": "/addon/results",
     "drive_check": "/addon/drive/check",
+    "case_status": "/addon/case/status",
+    "case_extend": "/addon/case/extend",
+    "case_pause": "/addon/case/pause",
+    "case_resume": "/addon/case/resume",
+    "export": "/addon/export",
+    "erase_approve": "/addon/erase/approve",
 }
 SHEETS_URL = "https://docs.google.com/spreadsheets/d/"
 

@@ -1,0 +1,75 @@
+"""Text out of files, for confirming that a candidate mentions the data subject: pure functions from bytes
+(with the MIME type and file name) to :class:`Extracted` text or rows, one small module per family.
+
+Formats: PDF (pypdf), Word .docx/.docm (python-docx), PowerPoint .pptx (python-pptx), Excel .xlsx/.xlsm
+(openpyxl), CSV/TSV, OpenDocument .odt/.odp/.ods (odfpy), RTF (striprtf), calendar .ics (icalendar),
+attached messages .eml / ``message/rfc822`` (stdlib ``email``, recursively), plain text and HTML.
+Everything else (images, audio, archives, legacy binary .doc/.xls) gives ``None``: no text is read, and
+scanned images are out of scope (no OCR).
+
+Every failure is an :class:`Unreadable` (encrypted, damaged, too large, nested too deep) with a reason and
+what staff should check by hand; nothing else escapes :func:`extract`.
+"""
+from __future__ import annotations
+
+from . import formats, ical, mail, office, opendoc, pdf, rtf, tables, text
+from .errors import Corrupt, Encrypted, TooDeep, TooLarge, Unreadable
+from .formats import MAX_BYTES, family
+from .model import Extracted, Row
+
+__all__ = ["Corrupt", "Encrypted", "Extracted", "MAX_BYTES", "Row", "TooDeep", "TooLarge", "Unreadable",
+           "extract", "family", "readable"]
+
+
+def readable(mime: str | None, name: str | None = "") -> bool:
+    """Whether a library here reads this kind of file (so it is worth downloading)."""
+    return family(mime, name) is not None
+
+
+def extract(data: bytes, mime: str | None, name: str | None = "", depth: int = 0,
+            limit: int | None = None) -> Extracted | None:
+    """The text (or rows) of a file; None for a kind no library here reads; raises only :class:`Unreadable`."""
+    fam = family(mime, name)
+    if fam is None:
+        return None
+    formats.check_size(data, formats.MAX_BYTES if limit is None else limit)
+    try:
+        return _read(fam, data, name or "", depth)
+    except Unreadable:
+        raise
+    except RecursionError:
+        raise Corrupt("damaged file (nested too deeply to read)") from None
+    except Exception as e:  # noqa: BLE001 - a library bug on hostile input must not end a search
+        raise Corrupt(f"could not be read ({type(e).__name__})") from None
+
+
+def _read(fam: str, data: bytes, name: str, depth: int) -> Extracted:
+    if fam == "pdf":
+        return pdf.read(data)
+    if fam == "docx":
+        return office.read_docx(data)
+    if fam == "pptx":
+        return office.read_pptx(data)
+    if fam == "xlsx":
+        return tables.read_xlsx(data)
+    if fam == "csv":
+        return tables.read_delimited(data, name)
+    if fam == "tsv":
+        return tables.read_delimited(data, name, "\t")
+    if fam == "odf":
+        return opendoc.read_odf(data)
+    if fam == "ods":
+        return opendoc.read_ods(data)
+    if fam == "rtf":
+        return rtf.read(data)
+    if fam == "ics":
+        return ical.read(data)
+    if fam == "eml":
+        return mail.read(data, depth, _nested)
+    if fam == "html":
+        return text.read_html(data)
+    return text.read_text(data)
+
+
+def _nested(data: bytes, mime: str, name: str, depth: int) -> Extracted | None:
+    return extract(data, mime, name, depth)
