@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from functools import lru_cache
 from typing import Iterable, Literal
 
@@ -30,6 +31,31 @@ from .errors import InputError
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
 DUE_SOON_DAYS = 7
 Flag = Literal["overdue", "due_soon", "ok"]
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_day(field: str, text: str, today: dt.date | None = None, future: bool = False) -> dt.date:
+    """A ``YYYY-MM-DD`` day typed by a user. Says *why* a well-formed day is wrong ("not a real date": 30
+    February), and refuses a day after ``today`` unless ``future`` (a request cannot arrive tomorrow)."""
+    value = (text or "").strip()
+    m = _ISO_DAY.fullmatch(value)
+    if not m:
+        raise InputError(field, f"{text!r} is not a date in YYYY-MM-DD form (for example 2026-03-02)")
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        raise InputError(field, f"{value} is not a real date: there is no month {month}")
+    if year == 0:
+        raise InputError(field, f"{value} is not a real date: there is no year 0")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise InputError(field, f"{value} is not a real date: {calendar.month_name[month]} {year} has {last} days")
+    parsed = dt.date(year, month, day)
+    today = today or dt.date.today()
+    if not future and parsed > today:
+        raise InputError(field, f"{value} is in the future (today is {today.isoformat()})")
+    return parsed
 
 
 def _region(region: str) -> str:
@@ -138,7 +164,7 @@ def paused_due(start: dt.date, pauses: Iterable[tuple[dt.date, dt.date]], region
         if paused_on < start:
             raise InputError("pauses", f"clarification asked for on {paused_on.isoformat()}, before the clock "
                                        f"started ({start.isoformat()})")
-        limit = raw + dt.timedelta(days=paused_days(counted))
+        limit = next_working_day(raw + dt.timedelta(days=paused_days(counted)), region)  # the due day so far
         if paused_on > limit:
             raise InputError("pauses", f"clarification asked for on {paused_on.isoformat()}, after the deadline "
                                        f"({limit.isoformat()}) had passed")

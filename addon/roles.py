@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 
 from .config import Settings
-from .errors import DsarError
+from .errors import ConfigError, Refused
 
 
-class RoleError(DsarError, PermissionError):
-    exit_code = 3
+class RoleError(Refused):
+    """The actor's role does not allow the action (staff approving an erasure, an auditor searching)."""
 
 
 def _emails(var: str, settings: Settings) -> set[str]:
@@ -39,7 +39,7 @@ def actor(settings: Settings) -> str:
     """The person acting on the command line."""
     if settings.actor:
         return settings.actor.lower()
-    raise DsarError("DSAR_ACTOR: set it to your Workspace address (e.g. export DSAR_ACTOR=you@example.org), "
+    raise ConfigError("DSAR_ACTOR: set it to your Workspace address (e.g. export DSAR_ACTOR=you@example.org), "
                     "or sign in with 'dsar auth login'")
 
 

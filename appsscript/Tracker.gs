@@ -15,7 +15,7 @@
 const DSAR_BASE_URL = 'https://dsar.example.com';
 
 const STATUSES = ['received', 'identity_check', 'searching', 'review', 'responded', 'erasure_planned',
-  'approved', 'erased', 'verified', 'closed', 'refused', 'withdrawn'];
+  'approved', 'erasure_partial', 'erased', 'verified', 'closed', 'refused', 'withdrawn'];
 /** Statuses in which the statutory deadline no longer runs (answered, erased or ended). */
 const DONE_STATUSES = ['responded', 'erased', 'verified', 'closed', 'refused', 'withdrawn'];
 const REQUIRED_COLUMNS = ['Ref', 'Due', 'Status'];

@@ -172,6 +172,38 @@ def sign_checkpoint(signer: Signer, cp: Checkpoint) -> str:
     return signer.sign_note(cp.body())
 
 
+def notes_file(notes: list[str]) -> str:
+    """Several signed notes as one text file, oldest first, a blank line between two notes. Each note stays
+    byte for byte what was signed, so any signed-note verifier checks it once :func:`split_notes` cut it out."""
+    for n in notes:
+        if not n.endswith("\n") or n.count("\n\n") != 1:
+            raise CheckpointError("note: expected one signed note (text, a blank line, signature lines)")
+    return "\n".join(notes)
+
+
+def split_notes(text: str) -> list[str]:
+    """The notes of a :func:`notes_file`: a note is its text lines, one blank line, then signature lines
+    (each starting with an em dash); the next blank line starts the next note."""
+    notes: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        if lines[i] == "":
+            i += 1
+            continue
+        start = i
+        while i < len(lines) and lines[i] != "":
+            i += 1
+        i += 1  # the blank line between the text and its signatures
+        while i < len(lines) and lines[i].startswith(DASH + " "):
+            i += 1
+        note = "\n".join(lines[start:i]) + "\n"
+        if note.count("\n\n") != 1 or not lines[i - 1].startswith(DASH + " "):
+            raise CheckpointError(f"notes: no signature lines after the note starting on line {start + 1}")
+        notes.append(note)
+    return notes
+
+
 def verify_checkpoint(note: str, verifier: Verifier) -> Checkpoint:
     """Check the signature, then parse. The origin must be the key name (one log, one key)."""
     cp = Checkpoint.parse_body(open_note(note, verifier))

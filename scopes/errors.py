@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from addon.errors import DsarError
+from addon.errors import DsarError, ExitCode, NotFound, Refused
 
 if TYPE_CHECKING:
     from .guard import Decision
@@ -13,7 +13,7 @@ class ScopeError(DsarError):
     """Root of every scope-registry, guard and manifest error."""
 
 
-class UnknownOperation(ScopeError, LookupError):
+class UnknownOperation(ScopeError, NotFound):
     """An operation name the registry does not declare."""
 
     def __init__(self, name: str) -> None:
@@ -28,15 +28,15 @@ class UnknownStep(ScopeError, ValueError):
 class RegistryInconsistent(ScopeError, ValueError):
     """The registry disagrees with Google's discovery documents or with itself; each problem is listed."""
 
+    exit_code = ExitCode.CHECK_FAILED
+
     def __init__(self, problems: list[str]) -> None:
         super().__init__("scope registry is inconsistent:\n  " + "\n  ".join(problems))
         self.problems = problems
 
 
-class GuardRefusal(ScopeError, PermissionError):
+class GuardRefusal(ScopeError, Refused):
     """The guard refused a Google call; ``decision`` says why. The transport records the refusal."""
-
-    exit_code = 3
 
     def __init__(self, decision: "Decision") -> None:
         super().__init__(f"refused {decision.operation or '?'} -> {decision.api_method or '?'}: {decision.reason}")
@@ -50,7 +50,7 @@ class ManifestError(ScopeError):
 class ManifestDrift(ScopeError):
     """A committed manifest differs from what the registry generates."""
 
-    exit_code = 1
+    exit_code = ExitCode.CHECK_FAILED
 
     def __init__(self, files: list[str]) -> None:
         super().__init__(

@@ -71,11 +71,11 @@ ANY_STATUS = frozenset(STATUSES)
 #: searched or reviewed, while erasure is planned and approved (re-checking the plan) and after erasure
 #: (the verification re-search). Not once answered, verified or ended.
 SEARCH_STATUSES = frozenset({"received", "identity_check", "searching", "review", "erasure_planned", "approved",
-                             "erased"})
+                             "erasure_partial", "erased"})
 #: Building the subject's package happens in review; "responded" allows re-issuing a corrected package.
 EXPORT_STATUSES = frozenset({"review", "responded"})
 #: Destructive calls only after the DPO's approval (and while a started erasure finishes).
-ERASE_STATUSES = frozenset({"approved", "erased"})
+ERASE_STATUSES = frozenset({"approved", "erasure_partial", "erased"})
 
 
 def sensitivity_of(scopes: tuple[str, ...] | frozenset[str] | list[str]) -> str:

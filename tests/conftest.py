@@ -35,6 +35,14 @@ def sandbox_factory():
         s.stop()
 
 
+def data_folder(path: Path) -> Path:
+    """A data folder as 'dsar init' makes it: CLI runs refuse a DSAR_HOME that does not exist (issue 12 item 7)."""
+    from addon.config import Settings
+    from addon.data_folder import init_home
+
+    return init_home(Settings(home=Path(path)))[0]
+
+
 @pytest.fixture(scope="session")
 def demo_fixture(tmp_path_factory) -> Path:
     """The demo company's fixture, written once per test session (0.3 s); ground truth in expected.json."""

@@ -15,7 +15,7 @@ from audit.context import Purpose, acting
 from audit.transport import AuditedAdapter
 from scopes import registry
 
-from ..errors import DsarError
+from ..errors import GoogleError
 from .oauth_client import client_config
 from .tokenstore import TokenStore
 
@@ -23,8 +23,8 @@ IDENTITY_SCOPES = ("openid", "https://www.googleapis.com/auth/userinfo.email")
 CURRENT_USER = "staff:current"
 
 
-class SignInRequired(DsarError):
-    exit_code = 4
+class SignInRequired(GoogleError):
+    """Nobody is signed in, or Google gave no identity: sign-in is Google's side of the table (exit 7)."""
 
 
 def _email_from_id_token(id_token: str | None) -> str | None:
@@ -61,7 +61,7 @@ def login(services, step: str = "search", open_browser: bool = True,
                                       access_type="offline", include_granted_scopes="true", prompt="consent")
     email = _email_from_id_token(getattr(creds, "id_token", None))
     if not email:
-        raise DsarError("sign-in: Google returned no identity (the 'email' scope was not granted)")
+        raise SignInRequired("sign-in: Google returned no identity (the 'email' scope was not granted)")
     record = json.loads(creds.to_json())
     record["email"] = email
     store.put(CURRENT_USER, record)

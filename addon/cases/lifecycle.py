@@ -2,13 +2,18 @@
 which need a reason. Pure; the store records each transition with its actor and time."""
 from __future__ import annotations
 
-from .. errors import DsarError
+from ..errors import Conflict, ExitCode
 
 STATUSES = (
     "received", "identity_check", "searching", "review", "responded", "erasure_planned", "approved",
-    "erased", "verified", "closed", "refused", "withdrawn",
+    "erasure_partial", "erased", "verified", "closed", "refused", "withdrawn",
 )
+#: ``erasure_partial``: the run did everything it could, but something remains for a person (a Google Doc
+#: awaiting manual redaction); ``erased`` only when nothing does. Verification moves either to verified.
 OPEN = frozenset(STATUSES) - {"closed", "refused", "withdrawn"}
+#: The subject has had the answer (or the request has ended): the deadline no longer runs. Same as the
+#: tracker's ``addon.tracker.schema.ANSWERED``, so the CLI and the sheet mark the same cases.
+ANSWERED = ("responded", "erased", "verified", "closed", "refused", "withdrawn")
 ROLES = ("staff", "dpo", "auditor")
 
 _S, _D = frozenset({"staff", "dpo"}), frozenset({"dpo"})
@@ -27,6 +32,9 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     ("erasure_planned", "approved"): _D,
     ("approved", "erasure_planned"): _S,
     ("approved", "erased"): _S | {"system"},
+    ("approved", "erasure_partial"): _S | {"system"},
+    ("erasure_partial", "erasure_partial"): _S | {"system"},
+    ("erasure_partial", "verified"): _S | {"system"},
     ("erased", "erased"): _S | {"system"},
     ("erased", "verified"): _S | {"system"},
     ("verified", "closed"): _S,
@@ -38,18 +46,30 @@ for _from in OPEN:
 NEEDS_REASON = frozenset({"refused", "withdrawn"})
 
 
-class TransitionError(DsarError, PermissionError):
-    """A status change that the lifecycle or the actor's role does not allow."""
+class TransitionError(Conflict, PermissionError):
+    """A status change that the lifecycle does not allow from the case's current status."""
+
+
+class TransitionRefused(TransitionError):
+    """A status change the actor's role does not allow."""
+
+    exit_code = ExitCode.ROLE_REFUSED
+
+
+class TransitionInvalid(TransitionError):
+    """A status name that does not exist, or a change that needs a reason given without one."""
+
+    exit_code = ExitCode.INPUT
 
 
 def check_transition(current: str, target: str, role: str, reason: str | None = None) -> None:
     if target not in STATUSES:
-        raise TransitionError(f"status: {target!r} is not a case status ({', '.join(STATUSES)})")
+        raise TransitionInvalid(f"status: {target!r} is not a case status ({', '.join(STATUSES)})")
     allowed = TRANSITIONS.get((current, target))
     if allowed is None:
         raise TransitionError(f"status: a case in {current!r} cannot move to {target!r}")
     if role not in allowed:
         who = " or ".join(sorted(allowed))
-        raise TransitionError(f"role: moving a case from {current!r} to {target!r} needs the {who} role; you are {role}")
+        raise TransitionRefused(f"role: moving a case from {current!r} to {target!r} needs the {who} role; you are {role}")
     if target in NEEDS_REASON and not (reason or "").strip():
-        raise TransitionError(f"reason: moving a case to {target!r} needs a reason")
+        raise TransitionInvalid(f"reason: moving a case to {target!r} needs a reason")

@@ -39,10 +39,11 @@ class Case:
             "ref": self.ref, "type": self.type, "status": self.status,
             "received": self.received.isoformat(), "clock_start": self.clock_start.isoformat(),
             "due": self.due.isoformat(), "extended_due": self.extended_due.isoformat(),
-            "extended": self.extended, "assignee": self.assignee, "created_by": self.created_by,
+            "effective_due": self.effective_due.isoformat(), "extended": self.extended, "assignee": self.assignee, "created_by": self.created_by,
             "created_at": self.created_at, "closed_at": self.closed_at,
             "subject": None if self.subject is None else {
                 "names": list(self.subject.names), "emails": list(self.subject.emails),
                 "phones": list(self.subject.phones), "identifiers": list(self.subject.identifiers),
+                "partial_names": list(self.subject.partial_names),
             },
         }

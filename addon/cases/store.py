@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY, ref TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, state TEXT NOT NULL,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL, error TEXT);
+CREATE TABLE IF NOT EXISTS case_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, ref TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,
+  at TEXT NOT NULL, detail TEXT, sealed_text TEXT);
 """
 
 
@@ -48,7 +51,8 @@ def now_iso() -> str:
 
 
 def _subject_json(s: Subject) -> str:
-    return json.dumps({"names": s.names, "emails": s.emails, "phones": s.phones, "identifiers": s.identifiers})
+    return json.dumps({"names": s.names, "emails": s.emails, "phones": s.phones, "identifiers": s.identifiers,
+                       "partial_names": s.partial_names})
 
 
 class CaseStore:
@@ -212,6 +216,7 @@ class CaseStore:
         with self._tx() as db:
             self._x(db, "UPDATE cases SET subject_sealed=NULL WHERE ref=?", (ref,))
             self._x(db, "DELETE FROM results WHERE ref=?", (ref,))
+            self._x(db, "UPDATE case_events SET sealed_text=NULL WHERE ref=?", (ref,))  # notes: who/when stay
 
     # -- results ------------------------------------------------------------------------------
     def add_results(self, ref: str, items: list[dict], run: int = 0) -> int:

@@ -1,15 +1,17 @@
-"""The ``dsar`` command line. Each command group lives in its own module; errors of the product are
-printed as one clear line (exit 2), never as a traceback."""
+"""The ``dsar`` command line. Each command group lives in its own module; every failure is printed as one
+clear line (JSON with ``--json``), never as a traceback, and exits with its code from addon.errors.ExitCode."""
 from __future__ import annotations
 
-import re
 import sys
 
 import click
 from google.auth.exceptions import RefreshError
 from google.auth.exceptions import TransportError as GoogleAuthTransportError
+from googleapiclient.errors import HttpError
+from gspread.exceptions import APIError as GspreadAPIError
 
 from ..errors import DsarError
+from . import failures
 from .audit_cmd import audit
 from .auth_cmd import auth, keys
 from .case_cmd import case
@@ -30,39 +32,33 @@ from .worker_cmd import beat, worker
 
 
 class _Group(click.Group):
+    """Ends every failure as one line (or, with ``--json``, one JSON object) on stderr with the exit code of
+    the table in addon/errors.py: product errors, Google's failures after retries, Ctrl-C, usage errors."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["dsar.json_errors"] = failures.wants_json(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
+        as_json = ctx.meta.get("dsar.json_errors", False)
         try:
             return super().invoke(ctx)
         except DsarError as e:
-            click.echo(f"Error: {e}", err=True)
-            sys.exit(e.exit_code)
+            failure = failures.from_dsar_error(e)
         except (RefreshError, GoogleAuthTransportError) as e:
-            click.echo(f"Error: {_auth_failure(e, staff_sign_in=ctx.invoked_subcommand == 'auth')}", err=True)
-            sys.exit(4)
-
-
-_GOOGLE_MESSAGE = re.compile(r'"message":\s*"([^"]{1,300})"')
-
-
-def _auth_failure(e: Exception, staff_sign_in: bool = False) -> str:
-    """What to do about a failed token, in the words of the credentials that are configured."""
-    from ..auth.service_account import acts_as_service_account
-    from ..config import load
-
-    text = str(e.args[0] if e.args else e)
-    google_says = _GOOGLE_MESSAGE.search(text)
-    why = google_says.group(1) if google_says else text[:300]
-    try:
-        settings = None if staff_sign_in else load()
-    except DsarError:
-        settings = None
-    if settings is not None and settings.signer_service_account:
-        return (f"IAM refused to sign as {settings.signer_service_account} ({why}). Give this runtime's service "
-                "account the Service Account Token Creator role on it, or fix DSAR_SIGNER_SERVICE_ACCOUNT.")
-    if settings is not None and acts_as_service_account(settings):
-        return (f"Google refused the service account's token ({why}). Check its domain-wide delegation (client ID "
-                "and scopes); 'dsar config check' explains more.")
-    return f"Google refused the sign-in ({why}). Sign in again with 'dsar auth login'."
+            failure = failures.auth_failure(e, staff_sign_in=ctx.invoked_subcommand == "auth")
+        except (HttpError, GspreadAPIError) as e:
+            failure = failures.google_failure(e)
+        except KeyboardInterrupt:
+            failure = failures.interrupted()
+        except click.Abort as e:
+            failure = failures.interrupted(by_prompt=True) if failures.is_interrupt(e) else failures.aborted()
+        except click.UsageError as e:
+            if not as_json:
+                raise  # click prints the usage and exits 2
+            failure = failures.usage_failure(e)
+        failures.report(failure, as_json)
+        sys.exit(failure.code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,6 +70,18 @@ def main() -> None:
     tracker sheet; auditors verify that every Google API call is on the audit trail.
     Set DSAR_SANDBOX_URL to work against a local sandbox instead of Google.
     """
+    import time
+
+    click.get_current_context().meta["dsar.started"] = time.time()  # see _after_command
+
+
+@main.result_callback()
+def _after_command(*_result, **_params) -> None:
+    """Rows the tracker still owes go out after the day's case commands (addon/cli/tracker_cmd.py)."""
+    from .tracker_cmd import retry_after_command
+
+    root = click.get_current_context().find_root()
+    retry_after_command(root.invoked_subcommand, root.meta.get("dsar.started"))
 
 
 main.add_command(init)

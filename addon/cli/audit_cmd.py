@@ -11,6 +11,7 @@ from typing import Iterator
 import click
 from rich.table import Table
 
+from ..errors import ExitCode
 from .output import console, emit_json
 
 _SCOPE_PREFIX = "https://www.googleapis.com/auth/"
@@ -74,7 +75,7 @@ def verify(as_json: bool) -> None:
         for p in verdict.problems:
             click.echo(str(p))
         click.echo(str(verdict))
-    sys.exit(0 if verdict.ok else 1)
+    sys.exit(ExitCode.OK if verdict.ok else ExitCode.CHECK_FAILED)
 
 
 def _records(trail, case: str | None, date_from: str | None, date_to: str | None) -> Iterator[dict]:
@@ -222,7 +223,7 @@ def _warn_residue(residue: list[str], what: str, then: str) -> None:
     if residue:
         click.echo(f"Warning: {what} is still in {', '.join(residue)} (another process holds the database "
                    f"open); stop other dsar processes and {then}.", err=True)
-        sys.exit(1)
+        sys.exit(ExitCode.CHECK_FAILED)
 
 
 @audit.command("rotate-master-key")
@@ -257,17 +258,28 @@ def checkpoint() -> None:
 
 
 @audit.command()
-@click.option("--out", metavar="FILE", help="Export every checkpoint (JSON list with the signed notes) to FILE.")
+@click.option("--out", metavar="FILE", help="Export every checkpoint to FILE: signed notes (the default), or JSON "
+              "with --format json.")
+@click.option("--format", "fmt", type=click.Choice(["note", "json"]), default="note", show_default=True,
+              help="For --out: 'note' writes the signed notes (C2SP signed-note, a blank line between two; any "
+                   "note verifier checks them with 'dsar audit pubkey'); 'json' a list with size, time, root, note.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def checkpoints(out: str | None, as_json: bool) -> None:
-    """List the signed checkpoints (tree size, time, root)."""
+def checkpoints(out: str | None, fmt: str, as_json: bool) -> None:
+    """List the signed checkpoints (tree size, time, root), or export them with --out."""
     import base64
+
+    from audit.checkpoints import notes_file
 
     cps = _trail().checkpoints()
     data = [{"size": c.size, "time": c.time, "root": base64.b64encode(c.root).decode(), "note": c.note} for c in cps]
-    if out:
+    if out and fmt == "json":
         _write_json(out, data)
-        click.echo(f"Wrote {len(data)} checkpoints to {out}", err=True)
+        click.echo(f"Wrote {len(data)} checkpoints (JSON) to {out}", err=True)
+    elif out:
+        with _output(out) as fh:
+            fh.write(notes_file([d["note"] for d in data]))
+        click.echo(f"Wrote {len(data)} signed checkpoint notes to {out}; check them with the key 'dsar audit "
+                   "pubkey' prints", err=True)
     elif as_json:
         emit_json(data)
     else:

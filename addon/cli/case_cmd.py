@@ -1,22 +1,40 @@
-"""``dsar case``: open, list and show data-subject request cases."""
+"""``dsar case``: open, list, show, assign and annotate data-subject request cases."""
 from __future__ import annotations
 
 import datetime as dt
 
 import click
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from ..cases.lifecycle import STATUSES
 from ..errors import InputError
 from .output import console, emit_json
 
+#: The tracker's marking, on the screen: red overdue, amber due soon, nothing when on time.
+CLOCK_STYLE = {"overdue": "bold red", "due_soon": "bold dark_orange", "paused": "cyan", "ok": "", "answered": "dim"}
+
 
 def _date(field: str, value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(field, f"{value!r} is not a date in YYYY-MM-DD form") from None
+    """A typed day (default today); never in the future ("not a real date" for 30 February)."""
+    from ..deadlines import parse_day
+
+    return dt.date.today() if value is None else parse_day(field, value)
+
+
+def clock_text(state: dict) -> Text:
+    """The clock state in words and colour, for a table cell or a line."""
+    from ..cases.overview import clock_words
+
+    return Text(clock_words(state), style=CLOCK_STYLE.get(state["state"], ""))
+
+
+def due_text(case) -> str:
+    """The due date in force, saying "extended" only when the case is."""
+    if case.extended:
+        return f"{case.extended_due:%a %d %b %Y} (extended; the first month ended {case.due:%d %b %Y})"
+    return f"{case.due:%a %d %b %Y}"
 
 
 def open_case(services, case_type: str, names, emails, phones, identifiers, received: dt.date, actor: str):
@@ -28,8 +46,9 @@ def open_case(services, case_type: str, names, emails, phones, identifiers, rece
     role = require(actor, services.settings, "staff", "dpo", action="opening a case")
     if case_type not in ("access", "erasure"):
         raise InputError("--type", "must be 'access' or 'erasure'")
-    if received > dt.date.today() + dt.timedelta(days=1):
-        raise InputError("--received", f"{received.isoformat()} is in the future")
+    if received > dt.date.today():
+        raise InputError("--received", f"{received.isoformat()} is in the future (today is {dt.date.today()}): "
+                                       "give the day the request arrived")
     subject = make_subject(tuple(names), tuple(emails), tuple(phones), tuple(identifiers))
     region = services.settings.extra.get("region", "ENG")
     case = services.store.create(
@@ -65,25 +84,35 @@ def open_cmd(case_type, names, emails, phones, identifiers, received, as_json) -
                   actor(services.settings))
     if as_json:
         emit_json(c.public())
-    else:
-        console.print(f"Opened [bold]{c.ref}[/] ({c.type}); due {c.due:%a %d %b %Y}, "
-                      f"or {c.extended_due:%a %d %b %Y} if extended.")
+        return
+    from ..subjects.identifiers import SINGLE_WORD_WHY
+
+    console.print(f"Opened [bold]{escape(c.ref)}[/] ({c.type}); due {c.due:%a %d %b %Y}, "
+                  f"or {c.extended_due:%a %d %b %Y} if extended.")
+    for word in c.subject.partial_names if c.subject else ():
+        console.print(f"[yellow]Note:[/] --name {escape(repr(word))} is a single word: {SINGLE_WORD_WHY}. It is "
+                      "kept as the case's label; the search uses the other identifiers.")
 
 
 @case.command("list")
-@click.option("--status", help="Only cases in this status.")
+@click.option("--status", type=click.Choice(STATUSES, case_sensitive=False), help="Only cases in this status.")
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(status, as_json) -> None:
-    """List cases with their status and due dates."""
+    """List cases with their status and due dates; overdue ones in red, those due within 7 days in amber."""
+    from ..cases.overview import list_view
     from ..services import open_services
 
-    cases = open_services().store.list(status)
+    services = open_services()
+    cases = services.store.list(status.lower() if status else None)
+    views = list_view(services.store, cases)
     if as_json:
-        emit_json([c.public() for c in cases])
+        emit_json(views)
         return
-    t = Table("Ref", "Type", "Status", "Received", "Due", "Extended due")
-    for c in cases:
-        t.add_row(c.ref, c.type, c.status, str(c.received), str(c.due), str(c.extended_due))
+    t = Table("Ref", "Type", "Status", "Received", "Due")
+    t.add_column("Clock", no_wrap=True)  # "OVERDUE by 12 days" is read at a glance, never split
+    for c, v in zip(cases, views):
+        due = f"{c.effective_due}" + (" (extended)" if c.extended else "")
+        t.add_row(escape(c.ref), c.type, c.status, str(c.received), due, clock_text(v["clock"]))
     console.print(t)
 
 
@@ -91,23 +120,84 @@ def list_cmd(status, as_json) -> None:
 @click.argument("ref")
 @click.option("--json", "as_json", is_flag=True)
 def show_cmd(ref, as_json) -> None:
-    """Show one case, its history and its results so far."""
+    """Show one case: its clock, pauses, notes, history and results so far."""
+    from ..cases.overview import case_view, history_line
     from ..services import open_services
 
     services = open_services()
     c = services.store.get(ref)
-    data = c.public()
-    data["history"] = c.history
+    data = case_view(services.store, c)
     data["results"] = len(services.store.results(c.ref)) if c.subject is not None else None
     from ..tracker.status import status_line, tracker_status
 
     data["tracker"] = tracker_status(services, c.ref)
+    from ..search.service import search_state, search_state_line
+
+    data["search"] = search_state(services.store, c.ref)  # e.g. {"status": "interrupted", "resume": ...}
     if as_json:
         emit_json(data)
         return
-    console.print(f"[bold]{c.ref}[/] {c.type} — {c.status}; due {c.due} (extended {c.extended_due})")
-    for h in c.history:
-        console.print(f"  {h['at']}  {h['from_status'] or '-'} → {h['to_status']}  by {h['actor']} ({h['role']})"
-                      + (f": {h['reason']}" if h["reason"] else ""))
+    who = c.subject.display_name if c.subject else "(identifiers shredded)"
+    console.print(f"[bold]{escape(c.ref)}[/] {c.type} — {c.status} — {escape(who)}")
+    line = Text(f"Due {due_text(c)}: ")
+    line.append_text(clock_text(data["clock"]))
+    console.print(line)
+    if c.assignee:
+        console.print(f"Assigned to {escape(c.assignee)}")
+    for p in data["pauses"]:
+        span = f"{p['from']} to {p['to']}" if p["to"] else f"{p['from']}, still paused"
+        console.print(f"Paused {span} ({p['days']} day{'s' if p['days'] != 1 else ''} not counted), by "
+                      f"{escape(p['by'])}" + (f": {escape(p['reason'])}" if p["reason"] else ""), soft_wrap=True)
+    console.print("History:")
+    for h in data["history"]:
+        console.print("  " + escape(history_line(h)), soft_wrap=True)  # one entry, one line (grep, copy)
     if status_line(data["tracker"]):
         console.print(status_line(data["tracker"]), style="yellow", markup=False)
+    if search_state_line(data["search"]):
+        console.print(search_state_line(data["search"]), style="yellow", markup=False)
+
+
+@case.command("assign")
+@click.argument("ref")
+@click.argument("email")
+@click.option("--json", "as_json", is_flag=True)
+def assign_cmd(ref, email, as_json) -> None:
+    """Give case REF to the staff member at EMAIL (recorded with who and when; the tracker's Assignee follows)."""
+    from ..cases.journal import CaseJournal, check_assignee
+    from ..roles import actor, require, role_of
+    from ..services import open_services
+    from ..tracker.writer import tracker_update
+
+    services = open_services()
+    who = actor(services.settings)
+    require(who, services.settings, "staff", "dpo", action="assigning a case")
+    assignee = check_assignee(email, services.settings.domain)
+    if role_of(assignee, services.settings) == "auditor":
+        raise InputError("EMAIL", f"{assignee} is an auditor: auditors verify the trail and do not handle requests")
+    case = CaseJournal(services.store).assign(services.store.get(ref), assignee, who)
+    report = tracker_update(services, case.ref, actor=who)
+    if as_json:
+        emit_json({**case.public(), "tracker": "updated" if report else "not written"})
+        return
+    console.print(f"[bold]{escape(case.ref)}[/] is assigned to {escape(assignee)}.")
+
+
+@case.command("note")
+@click.argument("ref")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True)
+def note_cmd(ref, text, as_json) -> None:
+    """Add a note to case REF (kept encrypted with the case; shown by 'dsar case show')."""
+    from ..cases.journal import CaseJournal
+    from ..roles import actor, require
+    from ..services import open_services
+
+    services = open_services()
+    who = actor(services.settings)
+    require(who, services.settings, "staff", "dpo", action="adding a note to a case")
+    case = services.store.get(ref)
+    event = CaseJournal(services.store).note(case, text, who)
+    if as_json:
+        emit_json({"ref": case.ref, **event.public()})
+        return
+    console.print(f"Note added to [bold]{escape(case.ref)}[/] by {escape(who)}.")

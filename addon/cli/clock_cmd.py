@@ -3,20 +3,27 @@ recorded with who made it and then written to the tracker row."""
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 
-from .case_cmd import _date
+from .case_cmd import _date, clock_text, due_text
 from .output import console, emit_json, err_console
 
 
 def _after(services, case, as_json: bool, message: str, extra: dict | None = None) -> None:
+    """Write the tracker row, then print the case (with its clock and pauses) or ``message`` and the clock."""
+    from ..cases.overview import case_view
     from ..tracker import tracker_update
 
     report = tracker_update(services, case.ref)
-    data = {**case.public(), **(extra or {}), "tracker": "updated" if report else "not written"}
+    view = case_view(services.store, case)
+    data = {**case.public(), "clock": view["clock"], "pauses": view["pauses"], **(extra or {}),
+            "tracker": "updated" if report else "not written"}
     if as_json:
         emit_json(data)
         return
     console.print(message)
+    if view["clock"]["state"] != "answered":
+        console.print(clock_text(view["clock"]))
     if report is None:
         err_console.print("[dim]Tracker row not written (no tracker initialised, or see the warning above).[/]")
 
@@ -45,13 +52,14 @@ def extend(ref: str, reason: str, on: str | None, as_json: bool) -> None:
     services, who = _services_and_actor()
     require(who, services.settings, "staff", "dpo", action="extending a case")
     case = CaseClock(services.store).extend(services.store.get(ref), who, reason, _date("--on", on))
-    _after(services, case, as_json, f"[bold]{case.ref}[/] extended: now due {case.extended_due:%a %d %b %Y} "
+    _after(services, case, as_json, f"[bold]{escape(case.ref)}[/] extended: now due {case.extended_due:%a %d %b %Y} "
                                     "(three months from the start). Tell the subject, with the reasons, today.")
 
 
 @click.command("pause")
 @click.argument("ref")
-@click.option("--on", "on", metavar="YYYY-MM-DD", help="Day clarification was asked for (default today).")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="Day clarification was asked for (default today; not after "
+                                                       "the due date, not in the future).")
 @click.option("--reason", help="What was asked (kept with the case).")
 @click.option("--json", "as_json", is_flag=True)
 def pause(ref: str, on: str | None, reason: str | None, as_json: bool) -> None:
@@ -65,13 +73,15 @@ def pause(ref: str, on: str | None, reason: str | None, as_json: bool) -> None:
     require(who, services.settings, "staff", "dpo", action="pausing a case")
     day = _date("--on", on)
     case = CaseClock(services.store).pause(services.store.get(ref), who, day, reason)
-    _after(services, case, as_json, f"[bold]{case.ref}[/] paused from {day:%a %d %b %Y}; when the clarification "
-                                    f"arrives: dsar case resume {case.ref}", {"paused_on": day.isoformat()})
+    _after(services, case, as_json, f"[bold]{escape(case.ref)}[/] paused from {day:%a %d %b %Y}; when the "
+                                    f"clarification arrives: dsar case resume {escape(case.ref)} --on DATE",
+           {"paused_on": day.isoformat()})
 
 
 @click.command("resume")
 @click.argument("ref")
-@click.option("--on", "on", metavar="YYYY-MM-DD", help="Day the clarification arrived (default today).")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="Day the clarification arrived (default today; not in the "
+                                                       "future).")
 @click.option("--json", "as_json", is_flag=True)
 def resume(ref: str, on: str | None, as_json: bool) -> None:
     """Restart the clock: the paused days (both ends included) are added to the deadlines."""
@@ -81,8 +91,7 @@ def resume(ref: str, on: str | None, as_json: bool) -> None:
     services, who = _services_and_actor()
     require(who, services.settings, "staff", "dpo", action="resuming a case")
     case = CaseClock(services.store).resume(services.store.get(ref), who, _date("--on", on))
-    _after(services, case, as_json, f"[bold]{case.ref}[/] resumed: due {case.due:%a %d %b %Y} "
-                                    f"(extended due {case.extended_due:%a %d %b %Y}).")
+    _after(services, case, as_json, f"[bold]{escape(case.ref)}[/] resumed: due {due_text(case)}.")
 
 
 _NEXT = {
@@ -105,4 +114,5 @@ def status(ref: str, status: str, reason: str | None, as_json: bool) -> None:
     case = services.store.get(ref)
     case = services.store.transition(case.ref, status.strip().lower(), who, role_of(who, services.settings), reason)
     hint = _NEXT.get(case.status, "").format(ref=case.ref)
-    _after(services, case, as_json, f"[bold]{case.ref}[/] is now {case.status}." + (f" Next: {hint}" if hint else ""))
+    _after(services, case, as_json, f"[bold]{escape(case.ref)}[/] is now {case.status}."
+                                    + (f" Next: {escape(hint)}" if hint else ""))

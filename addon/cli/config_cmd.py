@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from ..errors import ExitCode
 from .output import console, emit_json
 
 
@@ -31,4 +32,4 @@ def check_cmd(as_json: bool) -> None:
             console.print(("[green]✓[/] " if c["ok"] else "[red]✗[/] ") + escape(c["message"]), highlight=False)
             if c["fix"]:
                 console.print(f"    → {escape(c['fix'])}", highlight=False)
-    sys.exit(0 if r["ok"] else 1)
+    sys.exit(ExitCode.OK if r["ok"] else ExitCode.CHECK_FAILED)

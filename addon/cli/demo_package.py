@@ -53,7 +53,8 @@ def show_tracker_and_package(services, dpo: str, refs: list[str]) -> None:
         console.print(Panel.fit(
             f"{result.ref}: {result.path}\n{c.get('gmail', 0)} emails (.eml, original bytes), {c.get('drive', 0)} "
             f"Drive files (Docs exported), {c.get('sheets', 0)} sheet extracts (the subject's rows only), index.csv, manifest.json "
-            f"(SHA-256 of every file), report.html (Art. 15 information)\n"
+            f"(SHA-256 of every file), report.html (Art. 15 information from the sandbox demo template, which the report "
+            f"says; a real organisation runs 'dsar init' and fills in its own)\n"
             f"manifest check: {'OK' if not problems else '; '.join(problems)}; "
             f"{len(result.excluded)} item(s) left out with reasons in the report\n"
             f"Verify it yourself: dsar export verify {result.path}", title="Access package"))

@@ -5,10 +5,12 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from .output import console, emit_json, err_console
+from ..errors import InputError, Interrupted
+from .output import can_prompt, console, emit_json, err_console, progress
 
 
 def _services():
@@ -19,28 +21,36 @@ def _services():
     return services, actor(services.settings)
 
 
+def _where(entry: dict) -> str:
+    from ..search.display import where
+
+    return where(entry) + (" (now)" if entry["source"] == "sheets" else "")
+
+
 def plan_table(plan: dict) -> Table:
-    t = Table("Source", "Account", "Where", "Action", title=f"Erasure plan {plan['case']}")
+    """The plan as a table; every name, path and subject is plain text, never console markup."""
+    t = Table("Source", "Account", "Where", "Action", title=Text(f"Erasure plan {plan['case']}"))
     for a in plan["actions"]:
-        where = {"gmail": lambda x: f"message {x.get('rfc822_message_id') or x['message_id']}",
-                 "drive": lambda x: x["path"],
-                 "sheets": lambda x: f"{x['path']} › {x['sheet']} › row {x['row']} (now)"}[a["source"]](a)
-        t.add_row(a["source"], a["account"], where, a["action"])
+        t.add_row(a["source"], a["account"], Text(_where(a)), Text(a["action"]))
     for e in plan["exempt"]:
-        where = e.get("path") or e.get("rfc822_message_id") or e.get("message_id", "")
-        t.add_row(e["source"], e["account"], where, f"[yellow]exempt[/]: {e['reason'].replace('_', ' ')} ({e['rule']})")
+        t.add_row(e["source"], e["account"], Text(_where(e)),
+                  Text.assemble(("exempt", "yellow"), f": {e['reason'].replace('_', ' ')} ({e['rule']})"))
     return t
+
+
+def plan_summary(plan: dict) -> str:
+    c = plan["counts"]
+    per = " · ".join(f"{src} " + ", ".join(f"{n} {act}" for act, n in acts.items())
+                     for src, acts in c["actions"].items())
+    return (f"{c['total_actions']} action(s) ({per or 'none'}); {c['total_exempt']} exempt; "
+            f"{c['manual']} for manual redaction")
 
 
 def show_plan(plan: dict, sha: str) -> None:
     console.print(plan_table(plan))
-    c = plan["counts"]
-    per = " · ".join(f"{src} " + ", ".join(f"{n} {act}" for act, n in acts.items())
-                     for src, acts in c["actions"].items())
-    console.print(f"{c['total_actions']} action(s) ({per or 'none'}); {c['total_exempt']} exempt; "
-                  f"{c['manual']} for manual redaction")
-    for w in plan["warnings"]:
-        console.print(f"[yellow]![/] {w['message']}")
+    console.print(plan_summary(plan), markup=False)
+    for w in plan["warnings"]:  # warnings quote policy text ("[[vault]]") and file names: not markup
+        console.print(f"[yellow]![/] {escape(w['message'])}")
     console.print(f"Plan sha256:[bold]{sha}[/]")
 
 
@@ -80,46 +90,126 @@ def plan_cmd(ref: str, as_json: bool, show: bool) -> None:
     console.print(f"Case {ref} is {status}. The DPO approves with: dsar erase approve {ref} --hash {sha[:12]}")
 
 
+def _confirm_plan(services, ref: str) -> str:
+    """At a terminal without --hash: show the stored plan, its hash and summary, and ask. Returns the full
+    hash shown, so exactly the plan the DPO saw is the one approved."""
+    from ..erasure import casefile
+
+    plan, sha, meta = casefile.load_plan(services.store, ref.strip().upper())
+    show_plan(plan, sha)
+    console.print(f"Planned by {meta['by']} at {meta['at']}.", markup=False)
+    if not click.confirm(f"Approve plan sha256:{sha[:12]}… for {ref.strip().upper()}?", default=False):
+        raise InputError("--hash", "not approved (answered no); nothing was changed")
+    return sha
+
+
 @erase.command("approve")
 @click.argument("ref")
-@click.option("--hash", "expected", metavar="SHA256", help="The plan hash (or its first 8+ digits) you reviewed.")
+@click.option("--hash", "expected", metavar="SHA256",
+              help="The hash of the plan you reviewed (at least its first 12 hex digits), as 'erase plan' shows it. "
+                   "Required unless you confirm at a terminal.")
 @click.option("--json", "as_json", is_flag=True)
 def approve_cmd(ref: str, expected: str | None, as_json: bool) -> None:
-    """Approve the stored plan (DPO only); records who approved and the plan's hash."""
+    """Approve the stored plan (DPO only); records who approved and the plan's hash.
+
+    Give --hash with the plan hash you reviewed; at a terminal without it, the plan and its hash are shown
+    and you are asked to confirm."""
     from ..erasure.approve import approve_plan
+    from ..roles import require
 
     services, who = _services()
+    if expected is None and can_prompt() and not as_json:
+        require(who, services.settings, "dpo", action="approving an erasure plan")
+        expected = _confirm_plan(services, ref)
     got = approve_plan(services, ref, who, expected=expected)
     if as_json:
         emit_json(got)
         return
     verb = "was already approved" if got["already"] else "approved"
     console.print(f"Plan sha256:{got['sha256']} for {got['ref']} {verb} by {got['approved_by']} at {got['at']}.\n"
-                  f"Run it with: dsar erase run {got['ref']}")
+                  f"Run it with: dsar erase run {got['ref']}", markup=False)
+
+
+def _preview_lines(pre: dict) -> list[str]:
+    acts = ", ".join(f"{n} {what}" for what, n in sorted(pre["actions"].items())) or "nothing left to do"
+    lines = [f"Plan sha256:{pre['plan_sha256']} for {pre['ref']}, approved by {pre['approved_by']} at "
+             f"{pre['approved_at']}.",
+             f"Would do: {acts}" + (f" in {len(pre['accounts'])} account(s)" if pre["accounts"] else "") + "."]
+    if pre["already_done"]:
+        lines.append(f"{pre['already_done']} item(s) already done by an earlier attempt (not repeated).")
+    if pre["manual"]:
+        lines.append(f"{len(pre['manual'])} Doc(s) left for manual redaction (the run does not touch them).")
+    if pre["exempt"]:
+        lines.append(f"{pre['exempt']} item(s) exempt (kept).")
+    if pre["scopes"]:
+        lines.append("Scopes asked for: " + ", ".join(pre["scopes"]))
+    return lines
+
+
+def _remaining(result: dict) -> str:
+    """'is erased', or what remains ('is erased except 1 Doc awaiting manual redaction: Notes/Jane call')."""
+    left = result.get("awaiting_manual_redaction") or []
+    if result.get("status", "erased") == "erased" or not left:
+        return "is erased"
+    paths = "; ".join(m.get("path") or m["id"] for m in left[:5]) + ("; …" if len(left) > 5 else "")
+    return (f"is erased except {len(left)} Doc{'s' if len(left) != 1 else ''} awaiting manual redaction: "
+            f"{paths} (status erasure_partial)")
 
 
 @erase.command("run")
 @click.argument("ref")
+@click.option("--dry-run", is_flag=True, help="Show what the run would do; make no call to Google.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @click.option("--json", "as_json", is_flag=True)
-def run_cmd(ref: str, as_json: bool) -> None:
-    """Carry out the approved plan (resumable: run again after an interruption)."""
-    from ..erasure.execute import run_erasure
+def run_cmd(ref: str, dry_run: bool, yes: bool, as_json: bool) -> None:
+    """Carry out the approved plan (resumable: run again after an interruption).
+
+    Asks for confirmation at a terminal; a script passes --yes. --dry-run shows what would be done."""
+    from ..erasure.execute import preview_run, run_erasure
+    from ..search.display import where
 
     services, who = _services()
-    if as_json:
-        result = run_erasure(services, ref, who)
-        emit_json(result)
+    ref = ref.strip().upper()
+    pre = preview_run(services, ref, who)
+    if dry_run:
+        if as_json:
+            emit_json({**pre, "dry_run": True})
+            return
+        t = Table("Source", "Account", "Where", "Would", title=Text(f"Dry run of the erasure of {ref}"))
+        for a in pre["would"]:
+            t.add_row(a["source"], a["account"], Text(_where(a)), a["action"])
+        for m in pre["manual"]:
+            t.add_row(m["source"], m["account"], Text(where(m)), "left for manual redaction")
+        console.print(t)
+        for line in _preview_lines(pre):
+            console.print(line, markup=False)
+        console.print("Dry run: nothing was changed and no call was made to Google.")
         return
-    cols = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*cols, console=err_console) as bar:
-        task = bar.add_task(f"Erasing {ref.upper()}", total=None)
-        result = run_erasure(services, ref, who,
-                             on_progress=lambda done, total: bar.update(task, total=total, completed=done))
+    if pre["would"] and not yes:
+        if not can_prompt():
+            raise InputError("--yes", f"'dsar erase run' changes mail and files in Google and there is no terminal to "
+                                      f"confirm on: pass --yes to run it from a script (see what it would do with "
+                                      f"'dsar erase run {ref} --dry-run')")
+        for line in _preview_lines(pre):
+            err_console.print(line, markup=False)
+        if not click.confirm(f"Carry out the erasure of {ref} now?", default=False, err=True):
+            raise InputError("--yes", "not run (answered no); nothing was changed")
+    try:
+        if as_json:
+            result = run_erasure(services, ref, who)
+            emit_json(result)
+            return
+        with progress(f"Erasing {ref}", "items") as show:
+            result = run_erasure(services, ref, who, on_progress=lambda done, total: show(done, total))
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted: run the same command to resume ('dsar erase run {ref} --yes'); "
+                          "what was done so far is recorded and is not repeated") from None
     c = result["counts"]
     console.print(f"{c['erased']} erased, {c['already_gone']} already gone, {c['exempt']} exempt, "
-                  f"{c['manual']} left for manual redaction. Case {result['ref']} is erased.")
+                  f"{c['manual']} left for manual redaction. Case {result['ref']} {_remaining(result)}.",
+                  markup=False)
     for p in result["problems"]:
-        console.print(f"[red]![/] {p}")
+        console.print(f"[red]![/] {escape(p)}")
     console.print(f"Next: dsar erase verify {result['ref']}")
 
 
@@ -129,20 +219,21 @@ def run_cmd(ref: str, as_json: bool) -> None:
 def verify_cmd(ref: str, as_json: bool) -> None:
     """Search again; the case becomes verified only if nothing is left outside exemptions and Trash (exit 1 if not)."""
     from ..erasure.verify import verify_erasure
+    from ..search.display import where
 
     services, who = _services()
     result = verify_erasure(services, ref, who)
     if as_json:
         emit_json(result)
     else:
-        t = Table("Status", "Source", "Account", "Id", "Note",
-                  title=f"Re-search of {result['ref']}: {result['found']} found")
-        for kind in ("remaining", "manual", "persists", "exempt"):
-            for i in result[kind]:
+        t = Table("Status", "Source", "Account", "Item", "Note",
+                  title=Text(f"Re-search of {result['ref']}: {result['found']} found"))
+        for kind in ("remaining", "manual", "unreadable", "persists", "exempt"):
+            for i in result.get(kind, []):
                 note = i.get("note") or i.get("basis") or ""
                 if kind == "persists":
                     note = f"{i['where']} until {i['until'] or '30 days after it was trashed'}"
-                t.add_row(kind, i["source"], i["account"], i["id"], note)
+                t.add_row(kind, i["source"], i["account"], Text(where(i)), Text(note))
         console.print(t)
         console.print("[green]Verified[/]: nothing left outside exemptions and Trash." if result["verified"] else
                       f"[red]Not verified[/]: {len(result['remaining'])} item(s) remain, {len(result['manual'])} "
@@ -203,4 +294,4 @@ def _verify_certificate(certificate, path: Path, key: str | None, as_json: bool)
     else:
         click.echo(f"{path}: valid — signature, content hash and audit checkpoint verify (checked with {basis}).")
     if problems:
-        sys.exit(1)
+        sys.exit(ExitCode.CHECK_FAILED)

@@ -5,7 +5,9 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
+from ..errors import ExitCode
 from .output import console, emit_json, err_console
 
 
@@ -38,7 +40,8 @@ def export() -> None:
 @click.argument("ref")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the ZIP (default: DSAR_HOME/exports/REF).")
-@click.option("--encrypt", is_flag=True, help="AES-256 encrypt the ZIP with a random password, printed once.")
+@click.option("--encrypt", is_flag=True, help="AES-256 encrypt the ZIP with a random password, printed once. Opens "
+              "with 7-Zip or bsdtar, not Info-ZIP unzip; without it the ZIP is a plain one any tool opens.")
 @click.option("--json", "as_json", is_flag=True)
 def make(ref: str, out: Path | None, encrypt: bool, as_json: bool) -> None:
     from ..export import build_package
@@ -55,14 +58,16 @@ def make(ref: str, out: Path | None, encrypt: bool, as_json: bool) -> None:
         emit_json(result.public())
         return
     c = result.counts
-    console.print(f"Package for [bold]{result.ref}[/]: {result.path}\n"
+    console.print(f"Package for [bold]{result.ref}[/]: {escape(str(result.path))}\n"
                   f"  {c.get('gmail', 0)} emails, {c.get('drive', 0)} files, {c.get('sheets', 0)} sheet extracts; "
                   f"{result.files} files in all; sha256 {result.sha256}")
     for x in result.excluded:
-        console.print(f"  [yellow]not included:[/] {x['what']}: {x['reason']}", highlight=False)
+        console.print(f"  [yellow]not included:[/] {escape(x['what'])}: {escape(x['reason'])}", highlight=False)
     if result.password:
         console.print(f"  Encrypted (AES-256). Password, shown only now — send it separately from the file:\n"
                       f"  [bold]{result.password}[/]", highlight=False)
+        console.print(f"  Opens with 7-Zip or bsdtar/libarchive (macOS and Windows 'tar'), not with Info-ZIP "
+                      f"'unzip'. Send {escape(str(result.how_to_open))} with it; it says so.", highlight=False)
     console.print(f"Next: review the package (redact other people's data where disclosing it is not reasonable), "
                   f"send it to the subject, then: "
                   f"dsar case status {result.ref} responded")
@@ -86,4 +91,4 @@ def verify(zip_path: Path, password: str | None, as_json: bool) -> None:
     else:
         console.print(f"OK: {len(manifest.get('files', []))} files match the manifest of {manifest.get('case')}.")
     if problems:
-        sys.exit(1)
+        sys.exit(ExitCode.CHECK_FAILED)

@@ -4,6 +4,7 @@ keys and starter files to fill in. Every other command refuses a data folder tha
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 
 from .output import console, emit_json
 
@@ -50,38 +51,51 @@ def init(as_json: bool) -> None:
 
     from ..config import load
     from ..data_folder import describe_source, init_home
+    from ..errors import ConfigError, DsarError
     from ..export.report import HOME_TEMPLATE, starter_text, template_path
     from ..services import open_services
 
     settings = load()
     home, created = init_home(settings)
     done: dict[str, str] = {"data folder": "created" if created else "already there"}
-    if not is_postgres_url(settings.database_url):  # PostgreSQL: keys come with the first open after 'dsar db upgrade'
-        had = sorted(p.name for p in home.glob("*.key"))
-        open_services(settings, create_home=True).trail.close()
-        now = sorted(p.name for p in home.glob("*.key"))
-        done["keys"] = ", ".join(now) + (" (created: back them up, and keep them secret)" if now != had
-                                         else " (already there)") if now else "from DSAR_MASTER_KEY"
+    had = sorted(p.name for p in home.glob("*.key"))
+    try:
+        open_services(settings, create_home=True).trail.close()  # the trail's keys (and audit.db with SQLite)
+    except DsarError:
+        raise
+    except Exception as e:  # PostgreSQL not reachable or not migrated yet
+        if not is_postgres_url(settings.database_url):
+            raise
+        raise ConfigError(f"DSAR_DATABASE_URL: cannot open the audit trail ({type(e).__name__}); run 'dsar db "
+                          "upgrade' first, then 'dsar init' again (the data folder is already made)") from None
+    now = sorted(p.name for p in home.glob("*.key"))
+    fresh = " (created: back them up, and keep them secret)" if now != had else " (already there)"
+    done["keys"] = ", ".join(now) + fresh if now else "from DSAR_MASTER_KEY"
     configured = template_path(settings)
     art15 = home / HOME_TEMPLATE
     if configured is not None and configured != art15:
         done["art15 template"] = f"{configured} (DSAR_ART15_TEMPLATE; no starter written)"
+    elif settings.sandbox and not art15.exists():  # the sandbox's reports use the demo company's, and say so
+        done["art15 template"] = ("none written: against the sandbox, reports use the demo template and say so; "
+                                  "run 'dsar init' again without DSAR_SANDBOX_URL for a starter to fill in")
     else:
         done["art15 template"] = _write_new(art15, starter_text())
     done["erasure policy"] = _write_new(home / POLICY_FILE, STARTER_POLICY)
     if as_json:
         emit_json({"home": str(home), "source": settings.home_source, **done})
         return
-    console.print(f"Data folder [bold]{home}[/] ({describe_source(settings)}): {done['data folder']}", highlight=False)
+    console.print(f"Data folder [bold]{escape(str(home))}[/] ({describe_source(settings)}): {done['data folder']}",
+                  highlight=False)
     for what in ("keys", "art15 template", "erasure policy"):
-        if what in done:
-            console.print(f"  {what}: {done[what]}", highlight=False)
-    console.print(f"Next: replace every <...> in {art15} (the Art. 15 information every access report gives); "
-                  f"'dsar export' refuses until it is done and 'dsar config check' names what is left. Review "
-                  f"{home / POLICY_FILE}, then export DSAR_ERASURE_POLICY={home / POLICY_FILE}.", highlight=False)
-    if settings.home_source == "default":
-        console.print(f"Other commands use {home} while DSAR_HOME is not set; set DSAR_HOME to use another folder.",
+        console.print(f"  {what}: {escape(done[what])}", highlight=False)
+    if art15.exists():
+        console.print(escape(f"Next: replace every <...> in {art15} (the Art. 15 information every access report "
+                             "gives); 'dsar export' refuses until it is done and 'dsar config check' names what is "
+                             f"left. Review {home / POLICY_FILE}, then export DSAR_ERASURE_POLICY={home / POLICY_FILE}."),
                       highlight=False)
+    if settings.home_source == "default":
+        console.print(escape(f"Other commands use {home} while DSAR_HOME is not set; set DSAR_HOME to use another "
+                             "folder."), highlight=False)
 
 
 def _write_new(path, text: str) -> str:

@@ -5,50 +5,58 @@ from collections import Counter
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.markup import escape
 from rich.table import Table
 
-from .output import console, emit_json, err_console
-
-
-def _where(i: dict) -> str:
-    if i["source"] == "gmail":
-        out = f"message {i.get('rfc822_message_id') or i['message_id']}"
-        att = i.get("attachment")
-        return out + (f" › attachment {att['name']}" + (f" › {att['sheet']} › row {att['row']}" if "row" in att else "")
-                      if att else "")
-    out = i["path"] + (f" › {i['sheet']} › row {i['row']}" if "row" in i else "")
-    drive = i.get("drive")
-    return (f"[{drive['name']}] " if isinstance(drive, dict) else "") + out
+from ..errors import Interrupted
+from .output import PlainProgress, console, emit_json, err_console, live_progress
 
 
 def summary_table(items: list[dict]) -> Table:
-    t = Table("Source", "Account", "Where", title=f"{len(items)} items found")
-    for it in items:
-        where = escape(_where(it))  # names and paths are data, not markup
-        if it.get("unreadable"):  # reported, never silently dropped: staff check these by hand
-            u = it["unreadable"]
-            note = f"could not read: {u.get('reason', '')}" + (f" ({u['attachment']})" if u.get("attachment") else "")
-            where += f"\n[yellow]{escape(note + '; ' + u.get('check', ''))}[/yellow]"
-        t.add_row(it["source"], it["account"], where)
-    return t
+    """The results table: built by :func:`addon.search.display.results_table` (shared with ``erase verify``
+    and the sidebar), every cell plain text, never console markup."""
+    from ..search.display import results_table
+
+    return results_table(items, f"{len(items)} items found")
 
 
 def search_with_progress(services, ref: str, actor: str, quiet: bool = False, **kw) -> list[dict]:
+    """Run the search showing progress on stderr: a rich bar on a terminal, a few plain lines otherwise.
+    Ctrl-C becomes :class:`~addon.errors.Interrupted` (exit 130): the job is saved and resumes."""
     from ..search.service import run_search
 
-    if quiet:
-        return run_search(services, ref, actor, **kw)
-    cols = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*cols, console=err_console, transient=False) as bar:
-        task = bar.add_task(f"Searching {ref}", total=None, detail="")
+    try:
+        if quiet:
+            return run_search(services, ref, actor, **kw)
+        if not live_progress():
+            plain = PlainProgress(f"Searching {ref}")
 
-        def show(p) -> None:
-            bar.update(task, total=max(p.candidates, 1), completed=p.fetched,
-                       detail=f"{p.items} items · {p.units_done}/{p.units_total} mailboxes+drives")
+            def line(p) -> str:
+                last = f" (last finished: {p.last_unit})" if p.last_unit else ""
+                return (f"mailboxes and Drives · {p.fetched}/{p.candidates} messages and files read · "
+                        f"{p.items} items{last}")
 
-        return run_search(services, ref, actor, on_progress=show, **kw)
+            last: list = []
+
+            def tell(p) -> None:
+                last[:] = [p]
+                plain.update(p.units_done, p.units_total, line(p))
+
+            items = run_search(services, ref, actor, on_progress=tell, **kw)
+            if last:
+                plain.finish(last[0].units_done, last[0].units_total, line(last[0]))
+            return items
+        cols = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TimeRemainingColumn())
+        with Progress(*cols, console=err_console, transient=False) as bar:
+            task = bar.add_task(f"Searching {ref}", total=None, detail="")
+
+            def show(p) -> None:
+                bar.update(task, total=max(p.candidates, 1), completed=p.fetched,
+                           detail=f"{p.items} items · {p.units_done}/{p.units_total} mailboxes+drives")
+
+            return run_search(services, ref, actor, on_progress=show, **kw)
+    except KeyboardInterrupt:  # before or after the job's own handling (which raises Interrupted itself)
+        raise Interrupted(f"interrupted: run the same command to resume ('dsar search {ref}')") from None
 
 
 @click.command()

@@ -97,3 +97,34 @@ def status_cmd(as_json: bool) -> None:
         t.add_row(ref, row.since, str(row.attempts), escape(row.error))
     console.print(t)
     console.print("They are retried with the next tracker write and by 'dsar tracker sync'.")
+
+
+#: Commands after which rows still pending are retried (the ones people run through the day on cases).
+RETRY_AFTER = frozenset({"case", "search", "erase", "export"})
+
+
+def retry_after_command(command: str | None, started: float | None = None) -> None:
+    """Write tracker rows still pending once a case, search, erase or export command has done its work. Costs
+    nothing when none are pending; a failure keeps them pending, says so on stderr, and never changes the
+    command's own outcome or exit code."""
+    import logging
+
+    from ..config import load
+    from ..errors import DsarError
+    from ..services import open_services
+    from ..tracker.pending import PENDING_FILE
+    from ..tracker.writer import WRITE_FAILURES, retry_pending
+    from .output import err_console
+
+    if command not in RETRY_AFTER:
+        return
+    try:
+        settings = load()
+        if not (settings.home / PENDING_FILE).is_file():
+            return
+        written = retry_pending(open_services(settings), failed_before=started)
+    except (DsarError, *WRITE_FAILURES) as e:  # e.g. an unreadable pending file: the command itself succeeded
+        logging.getLogger("dsar.tracker").warning("tracker: pending rows not retried: %s", e)
+        return
+    if written:
+        err_console.print(f"Tracker: wrote the pending row(s) of {', '.join(written)}.", markup=False)

@@ -75,8 +75,6 @@ def beat(loglevel: str) -> None:
 def queued_search(services, ref: str, actor: str, quiet: bool = False, timeout: float | None = None) -> list[dict]:
     """Fan the case out to the workers and follow it to the end (Ctrl-C leaves it running; the same
     command follows it again)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from ..scale.fanout import dispatch, follow
 
     _check_database()
@@ -88,13 +86,11 @@ def queued_search(services, ref: str, actor: str, quiet: bool = False, timeout: 
         err_console.print(f"{sent.ref}: {len(sent.queued)} of {len(sent.units)} mailbox and Drive tasks queued")
     else:
         err_console.print(f"{sent.ref}: following the job already running")
-    cols = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[detail]}"), TimeElapsedColumn())
-    with Progress(*cols, console=err_console, transient=False) as bar:
-        task = bar.add_task(f"Searching {sent.ref} (workers)", total=None, detail="")
+    from .output import progress
+
+    with progress(f"Searching {sent.ref} (workers)", "mailboxes and Drives") as bar:  # plain lines off a terminal
 
         def show(p) -> None:
-            bar.update(task, total=max(p.units_total, 1), completed=p.units_done,
-                       detail=f"{p.items} items · {p.fetched}/{p.candidates} candidates read")
+            bar(p.units_done, max(p.units_total, 1), f"{p.items} items · {p.fetched}/{p.candidates} candidates read")
 
         return follow(services, sent.ref, sent.run_no, on_progress=show, timeout=timeout)

@@ -15,7 +15,9 @@ from .plan import plan_hash
 
 _APPROVAL = re.compile(r"^plan sha256:([0-9a-f]{64})\b")
 #: Statuses in which the approval recorded by the last move to "approved" still stands.
-APPROVED_OR_LATER = ("approved", "erased", "verified", "closed")
+APPROVED_OR_LATER = ("approved", "erasure_partial", "erased", "verified", "closed")
+#: Statuses after the run: what it could do is done (``erasure_partial``: manual redaction remains).
+RUN_DONE = ("erasure_partial", "erased")
 
 
 def plan_job(ref: str) -> str:

@@ -58,7 +58,9 @@ def build(services, ref: str, actor: str) -> dict:
         "plan": {"sha256": sha, "planned_by": meta["by"], "planned_at": meta["at"], "approved_by": approved["by"],
                  "approved_at": approved["at"], "policy": plan["policy"], "counts": plan["counts"]},
         "run": {"by": run["started_by"], "started_at": run["started_at"], "finished_at": run["finished_at"],
-                "counts": run["counts"], "problems": run["problems"]},
+                "counts": run["counts"], "problems": run["problems"],
+                # erasure_partial: the run left Docs for manual redaction, which the verification confirmed
+                "status": run.get("status", "erased")},
         "erased": [{k: i[k] for k in keep} for i in run["items"] if i["outcome"] in _ERASED],
         "already_gone": [{k: i[k] for k in keep} for i in run["items"] if i["outcome"] == "already_gone"],
         "redacted_by_hand": [{k: i[k] for k in ("source", "account", "id")} for i in run["items"]

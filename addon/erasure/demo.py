@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from rich.panel import Panel
 
 from scopes import registry
@@ -47,9 +48,10 @@ def demo_erasure(services, ref: str, dpo: str, console: Any) -> dict:
     done = plan_erasure(services, ref, dpo, policy=load_policy(services.settings, policy_file))
     c = done.plan["counts"]
     acts = ", ".join(f"{n} {src} {act}" for src, a in c["actions"].items() for act, n in a.items()) or "nothing"
-    warn = "\n".join(f"! {w['message']}" for w in done.plan["warnings"] if w["code"] != "recipients")
-    console.print(Panel.fit(f"{ref}: {acts}; {c['total_exempt']} exempt "
-                            f"({', '.join(sorted({e['rule'] for e in done.plan['exempt']})) or 'none'})\n{warn}\n"
+    # warnings quote the policy ("[[vault]]") and file names: shown as written, not read as console markup
+    warn = escape("\n".join(f"! {w['message']}" for w in done.plan["warnings"] if w["code"] != "recipients"))
+    rules = escape(", ".join(sorted({e["rule"] for e in done.plan["exempt"]})) or "none")
+    console.print(Panel.fit(f"{ref}: {acts}; {c['total_exempt']} exempt ({rules})\n{warn}\n"
                             f"plan sha256:{done.sha256}", title="Erasure 1. Plan"))
     got = approve_plan(services, ref, dpo, expected=done.sha256[:12])
     console.print(Panel.fit(f"approved by {got['approved_by']} (DPO) at {got['at']}\n"
@@ -72,7 +74,7 @@ def demo_erasure(services, ref: str, dpo: str, console: Any) -> dict:
         return {"ref": ref, "verified": False, "plan": done.sha256, "run": rc}
     doc, js, html = certificate.issue(services, ref, dpo, out)
     problems = certificate.verify_certificate(doc, services.trail.verifier, services.trail)
-    console.print(Panel.fit(f"{js}\n{html}\nsignature and audit checkpoint: "
+    console.print(Panel.fit(f"{escape(str(js))}\n{escape(str(html))}\nsignature and audit checkpoint: "
                             f"{'verify' if not problems else 'FAIL: ' + '; '.join(problems)}",
                             title="Erasure 5. Signed certificate"))
     return {"ref": ref, "verified": True, "plan": done.sha256, "run": rc, "certificate": str(js), "html": str(html),

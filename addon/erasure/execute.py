@@ -4,7 +4,9 @@ Only now are the erasure scopes asked for (``scopes_for_step("erase")``; ``https
 when the approved plan deletes permanently). The run refuses a stored plan whose hash is not the one the
 DPO approved. Its state (per item: content hash, outcome, time) is saved after every batch, sealed under the
 case key, so running the command again after a crash finishes the job without repeating or missing items.
-At the end a signed audit checkpoint covers every call of the run, and the case moves to ``erased``.
+At the end a signed audit checkpoint covers every call of the run, and the case moves to ``erased`` when
+nothing remains, or to ``erasure_partial`` when something is left for a person (a Google Doc awaiting manual
+redaction): the status says what remains, never "erased" before it is so.
 """
 from __future__ import annotations
 
@@ -61,15 +63,44 @@ def approved_plan(services, ref: str) -> tuple[Any, dict, str]:
     case = services.store.get(ref)
     check_case(case, "an erasure run")
     plan, sha, _ = casefile.load_plan(services.store, ref)
-    if case.status not in ("approved", "erased"):
+    if case.status not in ("approved",) + casefile.RUN_DONE:
         raise NotApproved(f"case: {ref} is {case.status}; an erasure runs only after the DPO approved its plan "
-                          f"('dsar erase approve {ref}')")
+                          f"('dsar erase approve {ref} --hash <first 12 of its sha256>')")
     got = casefile.approval(case)
     if got is None or got["sha256"] != sha:
         approved = f"sha256:{got['sha256'][:16]}…" if got else "none"
         raise NotApproved(f"case: {ref}'s stored plan (sha256:{sha[:16]}…) is not the approved one ({approved}); "
-                          f"the DPO must approve it ('dsar erase approve {ref}')")
+                          f"the DPO must approve it ('dsar erase plan {ref} --show', then "
+                          f"'dsar erase approve {ref} --hash {sha[:12]}')")
     return case, plan, sha
+
+
+def preview_run(services, ref: str, actor: str) -> dict:
+    """What ``erase run`` would do now, from the case store alone: no call to Google at all (``--dry-run``
+    and the confirmation shown before a run). Refuses what the run would refuse (not approved, changed plan)."""
+    require(actor, services.settings, "staff", "dpo", action="running an approved erasure")
+    ref = ref.strip().upper()
+    case, plan, sha = approved_plan(services, ref)
+    found = casefile.load_sealed(services.store, casefile.run_job(ref, sha), ref)
+    state = found[1] if found else {"items": {}}
+    finished = bool(found and found[0] == "done")
+    todo, done = [], 0
+    for a in plan["actions"]:
+        if a["action"] == "redact_manually":
+            continue
+        if finished or "outcome" in state["items"].get(a["key"], {}):
+            done += 1
+        else:
+            todo.append(a)
+    permanent = bool(plan["policy"]["permanent_delete"])
+    approved = casefile.approval(case) or {}
+    return {"ref": ref, "plan_sha256": sha, "status": case.status, "finished": finished,
+            "approved_by": approved.get("by"), "approved_at": approved.get("at"),
+            "would": todo, "already_done": done,
+            "manual": [a for a in plan["actions"] if a["action"] == "redact_manually"],
+            "exempt": len(plan["exempt"]), "accounts": sorted({a["account"] for a in todo}),
+            "actions": dict(Counter(f"{a['source']} {a['action']}" for a in todo)),
+            "scopes": registry.scopes_for_step("erase", permanent_delete=permanent) if todo else []}
 
 
 def run_erasure(services, ref: str, actor: str, *, hook: Hook | None = None,
@@ -132,7 +163,7 @@ def _run(services, ref: str, actor: str, role: str, hook: Hook | None,
     result = summarise(plan, sha, state)
     state["result"] = result
     c = result["counts"]
-    store.transition(ref, "erased", actor, role,
+    store.transition(ref, result["status"], actor, role,
                      reason=f"plan sha256:{sha}: {c['erased']} erased, {c['already_gone']} already gone, "
                             f"{c['manual']} for manual redaction")
     job.save("done")
@@ -156,7 +187,10 @@ def summarise(plan: dict, sha: str, state: dict) -> dict:
                       "action": a["action"], "outcome": outcome, "sha256": st.get("sha256"),
                       "hash_of": st.get("hash_of"), "at": st.get("at"), "note": st.get("note", "")})
     tally = Counter(i["outcome"] for i in items)
-    return {"ref": plan["case"], "plan_sha256": sha, "started_at": state["started_at"],
+    manual = [{"source": a["source"], "account": a["account"], "id": item_id(a), "path": a.get("path", "")}
+              for a in plan["actions"] if a["action"] == "redact_manually"]
+    return {"ref": plan["case"], "plan_sha256": sha, "status": "erasure_partial" if manual else "erased",
+            "awaiting_manual_redaction": manual, "started_at": state["started_at"],
             "started_by": state["started_by"], "finished_at": state.get("finished_at"), "items": items,
             "counts": {"erased": sum(n for o, n in tally.items() if o not in ("manual", "already_gone", "not_done")),
                        "already_gone": tally["already_gone"], "manual": tally["manual"],

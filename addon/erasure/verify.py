@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..cases.store import item_key, now_iso
 from ..roles import require
+from ..search.display import shown_fields
 from ..search.service import run_search
 from . import casefile
 from .errors import ErasureError
@@ -44,7 +45,7 @@ def classify(found: list[dict], plan: dict, run: dict, labels: dict[str, dict[st
     out: dict[str, list] = {"exempt": [], "persists": [], "manual": [], "remaining": [], "unreadable": []}
     for it in found:
         key = item_key(it)
-        base = {"key": key, "source": it["source"], "account": it["account"], "id": item_id(it)}
+        base = {**shown_fields(it), "key": key, "source": it["source"], "account": it["account"], "id": item_id(it)}
         rule = policy.exemption_for(it, labels.get(it["account"], {}))
         if rule is not None:
             out["exempt"].append({**base, "reason": rule.reason, "basis": rule.basis, "rule": rule.rule})
@@ -76,7 +77,7 @@ def verify_erasure(services, ref: str, actor: str, *, on_progress: Callable | No
         done = casefile.load_sealed(store, casefile.verify_job(ref), ref)
         if done and done[0] == "verified":
             return {**done[1], "already": True}
-    if case.status != "erased":
+    if case.status not in casefile.RUN_DONE:
         raise ErasureError(f"case: {ref} is {case.status}; verification follows the run "
                            f"('dsar erase run {ref}')")
     plan, sha, _ = casefile.load_plan(store, ref)
@@ -91,7 +92,7 @@ def verify_erasure(services, ref: str, actor: str, *, on_progress: Callable | No
     result["verified"] = not result["remaining"] and not result["manual"]
     status = "verified" if result["verified"] else "failed"
     casefile.save_sealed(store, casefile.verify_job(ref), ref, "erase-verify", status, result)
-    if result["verified"] and case.status == "erased":
+    if result["verified"] and case.status in casefile.RUN_DONE:
         store.transition(ref, "verified", actor, role,
                          reason=f"re-search found {len(found)} item(s): {len(result['exempt'])} exempt, "
                                 f"{len(result['persists'])} in Trash, 0 outside exemptions")

@@ -27,13 +27,26 @@ from googleapiclient.errors import HttpError
 from audit.context import Purpose, acting
 from scopes.registry import scopes_for_operations
 
-from ..errors import ConfigError, DsarError, InputError
+from ..errors import ConfigError, Conflict, DsarError
 from ..roles import require
 from ..subjects.matching import Matcher
 from .manifest import INDEX, MANIFEST, index_csv, manifest_json
 from .report import SANDBOX_DEMO, load_art15, render_report
 from .sources import ExportError, Staged, Stager, fetch_file, fetch_message, fetch_rows, group_rows
 
+#: Checked here (export 13a): 7-Zip 26.02 ``7zz x`` and libarchive 3.6.2 ``bsdtar -x --passphrase`` open the AES-256
+#: ZIP; Info-ZIP ``unzip`` 6.0 does not ("unsupported compression method 99"). Sent beside every encrypted package.
+HOW_TO_OPEN = """\
+How to open {name}
+
+It is a ZIP file encrypted with AES-256 (the WinZip AES format). You need the password, which we send
+separately. These open it (checked by us): 7-Zip (Windows; "7zz x {name}" on Linux/macOS) and bsdtar /
+libarchive ("bsdtar -xf {name} --passphrase PASSWORD"; libarchive is also the "tar" command of macOS and
+Windows 10/11). The "unzip" command found on Linux does NOT open it (it reports "unsupported compression
+method 99"): use one of the above.
+
+If you cannot open it, reply and we will send the package another way.
+"""
 EXPORTABLE = ("review", "responded")  # scopes.model.EXPORT_STATUSES: the guard allows no other
 LEGAL_BASIS = "UK GDPR Art. 6(1)(c) legal obligation: Art. 15(3) copy of the personal data"
 
@@ -47,11 +60,12 @@ class PackageResult:
     counts: dict[str, int]
     excluded: list[dict]
     password: str | None = None
+    how_to_open: Path | None = None  # beside an encrypted ZIP: which tools open it, to send with it
 
     def public(self) -> dict:
         return {"ref": self.ref, "path": str(self.path), "sha256": self.sha256, "files": self.files,
                 "counts": self.counts, "excluded": self.excluded, "encrypted": self.password is not None,
-                **({"password": self.password} if self.password else {})}
+                **({"password": self.password, "how_to_open": str(self.how_to_open)} if self.password else {})}
 
 
 def exports_dir(home: Path, ref: str) -> Path:
@@ -77,6 +91,7 @@ class _Zip:
     """A ZIP written member by member from files on disk, plain or AES-256."""
 
     def __init__(self, path: Path, password: str | None) -> None:
+        self.encrypted = bool(password)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.close(fd)
         if password:
@@ -111,10 +126,10 @@ def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None
     case = services.store.get(ref)
     ref = case.ref
     if case.type != "access":
-        raise InputError("REF", f"{ref} is an erasure request; an access package is made for access requests")
+        raise Conflict(f"REF: {ref} is an erasure request; an access package is made for access requests")
     if case.status not in EXPORTABLE:
-        raise InputError("REF", f"{ref} is {case.status}; export once the search results are in review "
-                                f"('dsar search {ref}' moves it there)")
+        raise Conflict(f"REF: {ref} is {case.status}; export once the search results are in review "
+                       f"('dsar search {ref}' moves it there)")
     if case.subject is None:
         raise ConfigError(f"case: {ref}'s identifiers were shredded; nothing can be exported")
     items = services.store.results(ref)
@@ -150,10 +165,14 @@ def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None
         shutil.rmtree(work, ignore_errors=True)
     digest = _sha256_file(final)
     files = len(entries)
+    note = None
+    if password:
+        note = final.with_name(final.stem + ".how-to-open.txt")
+        note.write_text(HOW_TO_OPEN.format(name=final.name), encoding="utf-8")
     _log_export(services.settings.home, ref, {"at": stamp.isoformat(timespec="seconds"), "actor": actor,
                                               "path": str(final), "sha256": digest, "encrypted": bool(password),
                                               "files": files})
-    return PackageResult(ref, final, digest, files, counts, excluded, password)
+    return PackageResult(ref, final, digest, files, counts, excluded, password, note)
 
 
 def _fill(services, case, items, stager: Stager, archive: _Zip, on_item
@@ -184,6 +203,7 @@ def _finish(services, case, archive: _Zip, entries: list[dict], excluded: list[d
     index = index_csv(entries)
     context = _report_context(case, info, rows, excluded, stamp, actor, len(entries) + 3)
     context["demo_template"] = art15_source == SANDBOX_DEMO
+    context["encrypted"] = archive.encrypted
     report = render_report(context).encode("utf-8")
     for name, data, desc in ((INDEX, index, "list of the files in this package"),
                              ("report.html", report, "cover report: what was found, where, and Art. 15 information")):

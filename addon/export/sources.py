@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, Iterator
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseDownload
 
-from ..errors import DsarError
+from ..errors import GoogleError
 
 CHUNK = 8 * 1024 * 1024
 GOOGLE_APPS = "application/vnd.google-apps."
@@ -38,7 +38,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d[\d,]*)(\.\d+)?%?$")
 
 
-class ExportError(DsarError):
+class ExportError(GoogleError):
     """An item could not be put into the package; the message names the item."""
 
 

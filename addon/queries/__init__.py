@@ -4,5 +4,5 @@ from __future__ import annotations
 
 from . import drive as drive
 from . import gmail as gmail
-from .variants import Term as Term
-from .variants import subject_terms as subject_terms
+from .variants import Clause as Clause
+from .variants import subject_clauses as subject_clauses

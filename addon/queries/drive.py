@@ -1,8 +1,9 @@
 """Drive ``q`` strings for a subject (files.list).
 
-Each term becomes ``fullText contains '…'``: a single token as is, several as a ``"phrase"`` (Drive matches a
-double-quoted value as an exact alphanumeric phrase, research/apis.md §2.2). Names and identifiers also get
-``name contains '…'`` (token-prefix matching on the file name), for files whose content cannot be indexed.
+Each written form becomes ``fullText contains '…'``: a single token as is, several as a ``"phrase"`` (Drive
+matches a double-quoted value as an exact alphanumeric phrase, research/apis.md §2.2). ``fullText`` covers the
+file name as well as its content, so a file named ``Siobhan OConnor letter.txt`` is reached by the same clause.
+A name's clause is ``(… or …) and (… or …)``, one group per unit of the name (see :mod:`.variants`).
 Every literal is escaped (backslash to ``\\\\``, then ``'`` to ``\\'``) although the tokens cannot contain either
 character: the escaping is the guarantee, the tokens make the net wide.
 
@@ -14,7 +15,7 @@ limit; the query travels in the URL).
 from __future__ import annotations
 
 from ..subjects.identifiers import Subject
-from .variants import pack, subject_terms
+from .variants import pack, render, subject_clauses
 
 MAX_QUERY_LEN = 1500
 
@@ -33,15 +34,18 @@ def name_contains(text_tokens: tuple[str, ...] | list[str]) -> str:
     return "name contains " + literal(" ".join(text_tokens))
 
 
-def clauses(subject: Subject) -> list[str]:
-    out: list[str] = []
-    for t in subject_terms(subject):
-        out.append(full_text(t.tokens))
-        if t.kind in ("name", "identifier"):
-            out.append(name_contains(t.tokens))
-    return out
+def any_of(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else "(" + " or ".join(items) + ")"
+
+
+def all_of(items: list[str]) -> str:
+    return "(" + " and ".join(items) + ")"
+
+
+def clauses(subject: Subject, max_len: int = MAX_QUERY_LEN) -> list[str]:
+    return [text for c in subject_clauses(subject) for text in render(c, full_text, any_of, all_of, max_len)]
 
 
 def queries_for(subject: Subject, *, max_len: int = MAX_QUERY_LEN) -> list[str]:
     """Queries (``… or …``) whose union finds every file mentioning a written form of the subject's identifiers."""
-    return pack(clauses(subject), " or ", ("", ""), max_len)
+    return pack(clauses(subject, max_len), " or ", ("", ""), max_len)

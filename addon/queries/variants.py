@@ -1,35 +1,41 @@
-"""The written forms of each identifier that a token index can find, as token sequences.
+"""What to ask a token index for, per identifier: clauses made of the written forms in :mod:`addon.subjects.forms`.
 
 Gmail and Drive index text as tokens (maximal runs of letters and digits, research/apis.md §1.3, §2.2) and match
-a quoted phrase as adjacent tokens in order. So every variant here is a tuple of such tokens, which is both
-what makes the net wide enough (``O'Brien`` and ``O Brien`` are the same tokens) and what makes the queries
-safe: a token cannot contain a quote, a backslash, a brace, a colon or a minus sign, so no name can become an
-operator. Query syntax is applied later, by :mod:`.gmail` and :mod:`.drive`.
+a quoted phrase as adjacent tokens in order. So every form here is a tuple of such tokens, which is both what
+makes the net wide enough (``O'Brien`` and ``O Brien`` are the same tokens) and what makes the queries safe: a
+token cannot contain a quote, a backslash, a brace, a colon or a minus sign, so no name can become an operator.
+Query syntax is applied later, by :mod:`.gmail` and :mod:`.drive`.
+
+A :class:`Clause` is an AND of groups, each group an OR of token sequences. An email, phone or identifier is one
+group. A name is one group per unit (``Siobhán`` / ``O'Connor``): a message holding some form of every unit, in
+any order, is a candidate, which reaches "Last, First", "LAST First" and middle names or initials in one clause;
+the local matcher then decides whether the units really form the name.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
-
-import phonenumbers
+from typing import Callable, Iterable
 
 from ..errors import InputError
+from ..subjects.forms import identifier_token_forms, name_groups, phone_token_forms
 from ..subjects.identifiers import Subject
 from ..subjects.normalise import strip_marks, tokens, word_tokens
 
+Form = tuple[str, ...]
+
 
 @dataclass(frozen=True)
-class Term:
-    """One thing to search for: which identifier it came from and the tokens of one written form."""
+class Clause:
+    """One thing to search for: which identifier kind it came from, and the groups that must all be present."""
 
     kind: str  # "name" | "email" | "phone" | "identifier"
-    tokens: tuple[str, ...]
+    groups: tuple[tuple[Form, ...], ...]
 
 
-def text_variants(text: str) -> list[tuple[str, ...]]:
+def text_variants(text: str) -> list[Form]:
     """The string's tokens, the same with diacritics removed (neither index is known to fold them), and, if it
     contains ``_``, the tokens an index that keeps ``_`` inside words would see."""
-    out: list[tuple[str, ...]] = []
+    out: list[Form] = []
     for form in (text, strip_marks(text)):
         out.append(tuple(tokens(form)))
         if "_" in form and tokens(form):  # a run of underscores alone is no search term
@@ -37,75 +43,62 @@ def text_variants(text: str) -> list[tuple[str, ...]]:
     return [t for t in out if t]
 
 
-def name_variants(name: str) -> list[tuple[str, ...]]:
-    """As written, and surname first (``Doe, Jane`` and ``DOE Jane`` are both the tokens ``Doe Jane``), trying
-    every split so compound surnames (``de la Cruz``) are covered."""
-    words = name.split()
-    forms = [name] + [" ".join(words[k:] + words[:k]) for k in range(1, len(words))]
-    return [v for f in forms for v in text_variants(f)]
+def _unique(forms: Iterable[Form]) -> tuple[Form, ...]:
+    seen: dict[Form, Form] = {}
+    for f in forms:
+        if f:
+            seen.setdefault(tuple(t.casefold() for t in f), f)
+    return tuple(seen.values())
 
 
-_GROUPINGS = ((3,), (4,), (5,), (3, 4), (4, 3), (5, 3), (3, 3))  # leading group sizes people use; rest follows
+def identifier_variants(ident: str) -> list[Form]:
+    return list(_unique(text_variants(ident) + identifier_token_forms(ident)
+                        + identifier_token_forms(strip_marks(ident))))
 
 
-def _grouped(digits: str) -> list[tuple[str, ...]]:
-    out = []
-    for lead in _GROUPINGS:
-        if sum(lead) + 3 > len(digits):
-            continue
-        parts, i = [], 0
-        for n in lead:
-            parts.append(digits[i:i + n])
-            i += n
-        parts.append(digits[i:])
-        out.append(tuple(parts))
-    return out
-
-
-def phone_variants(e164: str) -> list[tuple[str, ...]]:
-    """The token sequences of the forms people write a number in.
-
-    A phrase matches any adjacent run of tokens, so the national significant number's groups (``7700 900123``)
-    also find ``+44 7700 900123``, ``+44 (0)7700 900123`` and ``0044 7700 900123``; the national form with its
-    trunk prefix (``07700 900123``) and the unbroken digit strings (``07700900123``, ``447700900123``,
-    ``7700900123``) are separate tokens and need their own clauses. Groupings other than phonenumbers' own and
-    the common ones in ``_GROUPINGS`` (``07700 900 123``, ``0770 090 0123`` …) are not queried for; local
-    matching accepts any grouping the query did find.
-    """
-    n = phonenumbers.parse(e164, None)
-    nsn = phonenumbers.national_significant_number(n)
-    national = "".join(c for c in phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
-                       if c.isdigit())
-    intl = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    out: list[tuple[str, ...]] = [(national,), (str(n.country_code) + nsn,), (nsn,)]
-    out.append(tuple(tokens(phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL))))
-    out.append(tuple(tokens(intl))[1:])  # without the country code: a phrase may start anywhere
-    trunk = national[: len(national) - len(nsn)] if national.endswith(nsn) else ""
-    for g in _grouped(national):
-        out.append(g)
-        if trunk and g[0].startswith(trunk) and len(g[0]) > len(trunk):
-            out.append((g[0][len(trunk):],) + g[1:])
-    return [v for v in out if v]
-
-
-def subject_terms(subject: Subject) -> list[Term]:
-    """Every term for the subject, de-duplicated case-insensitively (both indexes ignore case)."""
-    terms: list[Term] = []
+def subject_clauses(subject: Subject) -> list[Clause]:
+    """Every clause for the subject, de-duplicated (both indexes ignore case)."""
+    out: list[Clause] = []
     for name in subject.names:
-        terms.extend(Term("name", v) for v in name_variants(name))
+        groups = tuple(_unique(g) for g in name_groups(name))
+        if groups and all(groups):
+            out.append(Clause("name", groups))
     for email in subject.emails:
-        terms.extend(Term("email", v) for v in text_variants(email))
+        out.append(Clause("email", (_unique(text_variants(email)),)))
     for phone in subject.phones:
-        terms.extend(Term("phone", v) for v in phone_variants(phone))
+        out.append(Clause("phone", (_unique(phone_token_forms(phone)),)))
     for ident in subject.identifiers:
-        terms.extend(Term("identifier", v) for v in text_variants(ident))
-    seen: set[tuple[str, ...]] = set()
-    out = []
-    for t in terms:
-        key = tuple(x.casefold() for x in t.tokens)
-        if key not in seen:
+        out.append(Clause("identifier", (_unique(identifier_variants(ident)),)))
+    seen: set = set()
+    unique = []
+    for c in out:
+        key = tuple(tuple(tuple(t.casefold() for t in f) for f in g) for g in c.groups)
+        if c.groups and all(c.groups) and key not in seen:
             seen.add(key)
-            out.append(t)
+            unique.append(c)
+    return unique
+
+
+def render(clause: Clause, phrase: Callable[[Form], str], any_of: Callable[[list[str]], str],
+           all_of: Callable[[list[str]], str], max_len: int) -> list[str]:
+    """A clause as query text, split into several when it would not fit ``max_len``: (A1|A2) B is A1 B | A2 B,
+    so the largest group is cut in halves until every piece fits. A one-group clause gives its phrases as
+    separate items (they are OR-ed with everything else anyway)."""
+    groups = [list(g) for g in clause.groups]
+    if len(groups) == 1:
+        return [phrase(f) for f in groups[0]]
+    text = all_of([any_of([phrase(f) for f in g]) for g in groups])
+    if len(text) <= max_len:
+        return [text]
+    big = max(range(len(groups)), key=lambda i: len(groups[i]))
+    if len(groups[big]) == 1:
+        raise InputError("search terms", f"one search clause is {len(text)} characters, over the {max_len} limit")
+    half = len(groups[big]) // 2
+    out = []
+    for piece in (groups[big][:half], groups[big][half:]):
+        g = [tuple(x) for x in groups]
+        g[big] = tuple(piece)
+        out += render(Clause(clause.kind, tuple(g)), phrase, any_of, all_of, max_len)
     return out
 
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..errors import ConfigError
+from ..errors import NotFound
 from ..search.engine import Progress, SearchFailed
 from .tasks import UNIT_KIND, job_id, unit_job_id, unit_task_id
 
@@ -118,7 +118,7 @@ def finish(services, ref: str, run_no: int, actor: str) -> dict:
     jid = job_id(ref, run_no)
     parent = store.job(jid)
     if parent is None:
-        raise ConfigError(f"job {jid}: no such search job")
+        raise NotFound(f"job {jid}: no such search job")
     if parent["status"] in TERMINAL:
         return {"ref": ref, "status": parent["status"], "error": parent.get("error")}
     state = parent["state"]
@@ -152,7 +152,7 @@ class ProgressReader:
     def read(self) -> tuple[str, Progress, str | None]:
         parent = self.store.job(job_id(self.ref, self.run_no))
         if parent is None:
-            raise ConfigError(f"case {self.ref}: no search job (run 'dsar search {self.ref} --queue')")
+            raise NotFound(f"case {self.ref}: no search job (run 'dsar search {self.ref} --queue')")
         state = parent["state"]
         units = [f"{kind}:{acct}" for acct in state.get("accounts", []) for kind in KINDS]
         p = Progress(units_total=len(units))

@@ -59,13 +59,36 @@ def where(item: Mapping[str, Any]) -> str:
     if src == "gmail":
         parts = [p for p in (_cut(item.get("from", ""), 40), short_date(item.get("date", "")),
                              _cut(item.get("subject", ""), SUBJECT_WIDTH)) if p]
-        if parts:
-            return " · ".join(parts)
-        return f"message {item.get('rfc822_message_id') or item.get('message_id') or item.get('id', '')}"
+        out = " · ".join(parts) if parts else \
+            f"message {item.get('rfc822_message_id') or item.get('message_id') or item.get('id', '')}"
+        att = item.get("attachment")
+        if isinstance(att, Mapping):
+            out += f" › attachment {att.get('name', '')}" + (
+                f" › {att.get('sheet', '?')} › row {att['row']}" if "row" in att else "")
+        return out
     path = item.get("path") or item.get("name") or item.get("file_id") or item.get("id", "")
-    if src == "sheets":
-        return f"{path} › {item.get('sheet', '?')} › row {item.get('row', '?')}"
-    return path
+    if src == "sheets" or "row" in item:  # a Google Sheet's row, or a row of an uploaded table
+        path = f"{path} › {item.get('sheet', '?')} › row {item.get('row', '?')}"
+    drive = item.get("drive")
+    return (f"[{drive.get('name', '')}] " if isinstance(drive, Mapping) else "") + path
+
+
+def note(item: Mapping[str, Any]) -> str:
+    """What staff must do about this item by hand ('' for none): one the search could not read."""
+    u = item.get("unreadable")
+    if not isinstance(u, Mapping):
+        return ""
+    what = f"could not read: {u.get('reason', '')}" + (f" ({u['attachment']})" if u.get("attachment") else "")
+    return what + (f"; {u['check']}" if u.get("check") else "")
+
+
+#: The keys of an item that :func:`where` reads: copied into derived records (plan, verification) to be shown.
+SHOWN_KEYS = ("from", "date", "subject", "rfc822_message_id", "path", "name", "drive", "sheet", "row", "attachment")
+
+
+def shown_fields(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of an item a person needs to recognise it (for records that are sealed like the item)."""
+    return {k: item[k] for k in SHOWN_KEYS if item.get(k) not in (None, "")}
 
 
 def why_matched(item: Mapping[str, Any]) -> str:
@@ -75,6 +98,10 @@ def why_matched(item: Mapping[str, Any]) -> str:
         return ""
     if isinstance(ev, str):
         return ev
+    if isinstance(ev, list) and all(isinstance(e, Mapping) and "kind" in e and "part" in e for e in ev):
+        from .evidence import describe  # the search's own evidence: "name in body; phone in cell (variant)"
+
+        return describe(ev)
     if isinstance(ev, Mapping):
         return "; ".join(f"{k}: {v}" for k, v in ev.items())
     if isinstance(ev, Iterable):
@@ -97,8 +124,13 @@ def rows(items: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, ...], list[tupl
 def results_table(items: Iterable[Mapping[str, Any]], title: str) -> Table:
     """The rich table of found items. Every cell is a :class:`rich.text.Text`, so a subject line such as
     '[urgent] call me' is shown as written, not read as console markup."""
+    items = list(items)
     header, body = rows(items)
     t = Table(*header, title=Text(title))
-    for row in body:
-        t.add_row(*(Text(c) for c in row))
+    for it, row in zip(items, body):
+        cells = [Text(c) for c in row]
+        extra = note(it)
+        if extra:  # reported, never silently dropped: staff check these by hand
+            cells[2].append("\n" + extra, style="yellow")
+        t.add_row(*cells)
     return t

@@ -15,6 +15,8 @@ from googleapiclient.errors import HttpError
 
 from ..queries.drive import literal
 from .. import extract
+from . import evidence
+from ..subjects.matching import header_row
 from .content import FileMatch, confirm_file
 
 FOLDER = "application/vnd.google-apps.folder"
@@ -91,6 +93,14 @@ class DriveUnit:
         item = {"source": "drive", "account": self.account, "file_id": f["id"], "name": f["name"], "path": path,
                 "mime_type": f["mimeType"], "trashed": bool(f.get("trashed")), "drive": self.drive_label}
         mime = f["mimeType"]
+        plain, self.matcher = self.matcher, evidence.Recorder(self.matcher)  # what matched, as evidence
+        try:
+            return self._read_and_match(f, item, mime)
+        finally:
+            self.matcher = plain
+
+    def _read_and_match(self, f: dict, item: dict, mime: str) -> list[dict]:
+        rec = self.matcher
         try:
             if mime == DOC:
                 data = self.drive.files().export(fileId=f["id"], mimeType="text/plain").execute()
@@ -110,13 +120,18 @@ class DriveUnit:
                 return []
             raise
         if res.rows:  # an uploaded table: one item per matching row, as for a Google Sheet
-            return [{**item, "sheet": tab, "row": row} for tab, row in res.rows]
-        if res.text or self.matcher.match_text(f["name"]):
-            return [item]
+            per_row = rec.row_hits if len(rec.row_hits) == len(res.rows) else [rec.hits] * len(res.rows)
+            return [{**item, "sheet": tab, "row": row, "matched": evidence.from_hits(hits, "cell")}
+                    for (tab, row), hits in zip(res.rows, per_row)]
+        content = evidence.from_hits(rec.hits, "content") if res.text else []
+        named = evidence.from_hits(rec.matcher.match_text(f["name"]), "file_name")
+        if content or named:
+            return [{**item, "matched": evidence.merge(content, named)}]
         if res.unreadable:
             return [{**item, "unreadable": res.unreadable}]
         if not res.read:
             item["confirmed_by"] = "drive-index"  # no library reads it here; Drive's full-text match stands
+            item["matched"] = list(evidence.UNCONFIRMED)
             return [item]
         return []
 
@@ -132,12 +147,15 @@ class DriveUnit:
         items = []
         for title, vr in zip(titles, data.get("valueRanges", [])):
             rows = vr.get("values", [])
-            header = [str(c) for c in rows[0]] if rows else None
+            h = header_row([[str(c) for c in r] for r in rows]) if rows else 0  # a title row may sit above it
+            header = [str(c) for c in rows[h]] if rows else None
             for n, row in enumerate(rows, start=1):
                 cells = [str(c) for c in row]
-                if self.matcher.match_row(cells, None if n == 1 else header):
+                hits = self.matcher.match_row(cells, None if n <= h + 1 else header)
+                if hits:
                     items.append({"source": "sheets", "account": self.account, "file_id": f["id"], "name": f["name"],
-                                  "path": path, "sheet": title, "row": n, "drive": self.drive_label})
+                                  "path": path, "sheet": title, "row": n, "drive": self.drive_label,
+                                  "matched": evidence.from_hits(hits, "cell")})
         return items
 
 

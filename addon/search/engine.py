@@ -15,7 +15,7 @@ from googleapiclient.errors import HttpError
 from audit.context import Purpose, acting
 from scopes import registry
 
-from ..errors import DsarError, Interrupted
+from ..errors import GoogleError, Interrupted
 from .drive import DriveUnit, list_shared_drives
 from .gmail import GmailUnit
 
@@ -25,7 +25,7 @@ SHEETS_OPS = ("sheets.read",)
 SHARED_DRIVES_OPS = ("drives.list",)
 
 
-class SearchFailed(DsarError):
+class SearchFailed(GoogleError):
     """Some units could not finish; the job is saved and ``dsar search REF`` resumes it."""
 
 

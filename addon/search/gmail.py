@@ -10,6 +10,7 @@ from googleapiclient.errors import HttpError
 
 from .. import extract
 from .content import FileMatch, b64url, confirm_file, message_text
+from . import evidence
 from .display import message_facts
 
 BATCH = 50
@@ -102,11 +103,18 @@ class GmailUnit:
         item = {"source": "gmail", "account": self.account, "message_id": mid,
                 "rfc822_message_id": text.rfc822_message_id, "thread_id": msg.get("threadId"),
                 "labels": msg.get("labelIds", []), **message_facts(msg, text.headers)}
-        if self.matcher.match_text(text.all_text()):
+        matched = evidence.message_evidence(self.matcher, text)
+        if matched:
+            item["matched"] = matched
             return item
-        found, unreadable = self._attachment_match(mid, text)
+        plain, self.matcher = self.matcher, evidence.Recorder(self.matcher)  # the attachment's hits, as evidence
+        try:
+            found, unreadable = self._attachment_match(mid, text)
+        finally:
+            rec, self.matcher = self.matcher, plain
         if found:
             item["attachment"] = found
+            item["matched"] = evidence.from_hits(rec.hits, "attachment")
             return item
         if unreadable:  # Gmail matched it, nothing we can read confirms it: staff check by hand
             item["unreadable"] = unreadable

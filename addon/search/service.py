@@ -7,7 +7,7 @@ from typing import Callable
 from audit.context import Purpose, acting
 from scopes import registry
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Conflict
 from ..queries import drive as drive_queries
 from ..queries import gmail as gmail_queries
 from ..roles import require
@@ -59,9 +59,9 @@ def begin_search(services, ref: str, actor: str):
     store = services.store
     case = store.get(ref)
     if case.subject is None:
-        raise ConfigError(f"case: {ref}'s identifiers were shredded; it cannot be searched again")
+        raise Conflict(f"case: {ref}'s identifiers were shredded; it cannot be searched again")
     if case.status not in SEARCHABLE + ("erased", "erasure_partial"):  # the latter two: erase verify's re-search
-        raise ConfigError(f"case: {ref} is {case.status}; a search needs an open case before review")
+        raise Conflict(f"case: {ref} is {case.status}; a search needs an open case before review")
     if case.status in ("received", "identity_check", "review"):
         case = store.transition(ref, "searching", actor, role)
     return case, role

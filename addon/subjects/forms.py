@@ -29,7 +29,7 @@ from .normalise import APOSTROPHES, HYPHENS, strip_marks, tokens
 #: A unit written on its own that is the first half of the next word (``Mc Donald``, ``O Connor``).
 PARTICLES = frozenset({"mc", "mac", "o", "d", "l", "fitz", "ó", "ní", "ni", "nic", "mhic", "ua"})
 #: Prefixes split off a word when a capital follows (``McDonald``, ``MacDonald``, ``OConnor``, ``DArcy``).
-_CAMEL = re.compile(r"^(Mc|Mac|O|Ó|D|L|Fitz)(?=[A-Z\u00c0-\u00de])")
+_CAMEL = re.compile(r"^(Mc|Mac|O|Ó|D|L|Fitz)(?=[A-Z\u00c0-\u00de][a-z\u00df-\u00ff])")
 _JOIN = APOSTROPHES | HYPHENS
 
 
@@ -117,10 +117,12 @@ def joinings(parts: list[str]) -> list[tuple[str, ...]]:
     every boundary (``O Connor``, ``OConnor``; ``Smith Jones``, ``SmithJones``)."""
     if not parts:
         return []
+    if len(parts) > 4:  # beyond a few parts, only all apart or all together
+        return list(dict.fromkeys([tuple(parts), ("".join(parts),)]))
     out = []
-    for pattern in itertools.product((True, False), repeat=min(len(parts) - 1, 4)):
+    for pattern in itertools.product((True, False), repeat=len(parts) - 1):
         toks, cur = [], parts[0]
-        for p, sep in zip(parts[1:], list(pattern) + [True] * (len(parts) - 1 - len(pattern))):
+        for p, sep in zip(parts[1:], pattern):
             if sep:
                 toks.append(cur)
                 cur = p
@@ -132,19 +134,20 @@ def joinings(parts: list[str]) -> list[tuple[str, ...]]:
 
 
 def unit_token_forms(parts: list[str]) -> list[tuple[str, ...]]:
-    """Every token sequence a unit may reach an index as: marks varied on one part at a time (the others as
-    typed or plain), then every joining. De-duplicated case-insensitively."""
-    variants: list[list[str]] = []
-    base = [list(parts), [strip_marks(p) for p in parts]]
-    variants += base
+    """Every token sequence a unit may reach an index as: as typed and without marks, in every joining; and
+    with marks added to one part at a time (the others plain), parts written apart (``Ó Connor``) or, for a
+    unit of one part, as the one token. De-duplicated case-insensitively."""
+    variants: list[tuple[list[str], bool]] = [(list(parts), True), ([strip_marks(p) for p in parts], True)]
     for k, p in enumerate(parts):
-        for s in spellings(p)[2:]:
+        for s in spellings(p):
+            if s in (p, strip_marks(p)):
+                continue
             v = [strip_marks(x) for x in parts]
             v[k] = s
-            variants.append(v)
+            variants.append((v, False))
     out: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for v in variants:
-        for j in joinings(v):
+    for v, every_joining in variants:
+        for j in (joinings(v) if every_joining else [tuple(v)]):
             toks = tuple(t for part in j for t in tokens(part))
             if toks:
                 out.setdefault(tuple(t.casefold() for t in toks), toks)

@@ -53,6 +53,9 @@ class Hit:
     index: int
     span: tuple[int, int] | None
     cells: tuple[int, ...] = ()
+    #: "exact" for a written form of the identifier as given; "variant" for a middle name or initial between
+    #: the given name and surname, and for the forms a spreadsheet makes of a phone number (7700900123).
+    confidence: str = "exact"
 
 
 def _alnum(c: str) -> bool:
@@ -88,7 +91,7 @@ def _free_after(t: str, j: int, joiners: str, possessive: bool = False) -> bool:
 _NAME_JOINERS = "-'"
 _IN_UNIT = r"(?:\s*['\-]\s*|\s+|)"  # between a unit's parts: O'Connor, O Connor, OConnor, Smith - Jones
 _BETWEEN = r"(?:\s*-\s*|\s+)"  # between units: Anne Marie, Anne-Marie
-_MIDDLE = r"(?P<m>(?:\s+[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?){1,2})\s+"
+_MIDDLE_WORDS = r"(?P<m>(?:\s+[^\W\d_](?:[^\W\d_]|['\-](?=[^\W\d_]))*\.?){1,2})\s+"
 #: Words that sit between a first name and a surname in running text without being a middle name.
 _NOT_MIDDLE = frozenset(
     "and or to from the of with for at by cc re per via in on is was von van de la le da di del mr mrs ms dr".split())
@@ -115,7 +118,7 @@ def _name_forms(name: str) -> list[_NameForm]:
         given, surname = _BETWEEN.join(units[:k]), _BETWEEN.join(units[k:])
         forms.append(_NameForm(re.compile(rf"(?P<s>{surname})\s*,\s*{given}"), True, False))
         forms.append(_NameForm(re.compile(rf"(?P<s>{surname})\s+(?P<g>{given})"), True, True))
-        forms.append(_NameForm(re.compile(rf"(?P<g>{given}){_MIDDLE}{surname}"), False, False, middle=True))
+        forms.append(_NameForm(re.compile(rf"(?P<g>{given}){_MIDDLE_WORDS}{surname}"), False, False, middle=True))
     return forms
 
 
@@ -138,16 +141,23 @@ def _is_upper(s: str) -> bool:
     return any(c.isalpha() for c in s) and not any(c.islower() for c in s)
 
 
-def _words_on_both_sides(t: str, i: int, j: int) -> bool:
-    """A word followed by whitespace just before i and whitespace then a word just after j: a list like
-    ``John Doe, Jane Smith``, in which ``Doe, Jane`` is not a person."""
+def _words_on_both_sides(t: str, i: int, j: int, text: str, origin: list[int] | None) -> bool:
+    """A capitalised word just before i and another just after j: a list like ``John Doe, Jane Smith``, in
+    which ``Doe, Jane`` is not a person (``the note about Doe, Jane from May`` is)."""
     a = i
     while a > 0 and t[a - 1].isspace():
         a -= 1
     b = j
     while b < len(t) and t[b].isspace():
         b += 1
-    return a < i and a > 0 and _alnum(t[a - 1]) and b > j and b < len(t) and _alnum(t[b])
+    if not (a < i and a > 0 and _alnum(t[a - 1]) and b > j and b < len(t) and _alnum(t[b])):
+        return False
+    w0 = a - 1
+    while w0 > 0 and _alnum(t[w0 - 1]):
+        w0 -= 1
+    before = text[original_span(origin, w0, w0 + 1)[0]]
+    after = text[original_span(origin, b, b + 1)[0]]
+    return before.isupper() and after.isupper()
 
 
 # --- phones ----------------------------------------------------------------------------------------------
@@ -188,6 +198,32 @@ def _same_number(written: str, digits: str, p: _Phone) -> bool:
 # --- identifiers / emails --------------------------------------------------------------------------------
 
 _ID_JOINERS = "-_."
+_ID_SEP = r"(?:\s?[-_./]\s?|\s|)"  # between an identifier's parts: CUST-004512, CUST 004512, CUST004512
+
+
+def _identifier_re(ident: str) -> re.Pattern[str] | None:
+    """The identifier's parts (:func:`~.forms.identifier_parts`) in order; between two parts what the subject
+    wrote there, or any one common separator, or nothing."""
+    folded = fold(ident).strip()
+    parts = identifier_parts(folded)
+    if not parts:
+        return None
+    out, pos = [], 0
+    for k, p in enumerate(parts):
+        at = folded.index(p, pos)
+        if k:
+            written = folded[pos:at]
+            out.append(f"(?:{re.escape(written)}|{_ID_SEP})" if written else _ID_SEP)
+        out.append(re.escape(p))
+        pos = at + len(p)
+    return re.compile("".join(out))
+
+
+def _spreadsheet_form(t: str, i: int, j: int, p: "_Phone") -> bool:
+    """A number as a spreadsheet leaves it: digits only, without its trunk 0 or ``+`` (7700900123,
+    447700900123, 7700900123.0)."""
+    written = t[i:j]
+    return written.isdigit() and written in (p.nsn, p.cc + p.nsn)
 _EMAIL_STRONG = ".+-_%"  # characters that, just before an address, continue its local part
 _EMAIL_WEAK = "'`{|}~!#$&*/=?^"  # legal in a local part, but also ordinary punctuation around an address
 
@@ -265,7 +301,7 @@ class Matcher:
         self._name_words = [fold(n).split() for n in subject.names]
         self._emails = [_email_needles(e) for e in subject.emails]
         self._phones = [_phone(p) for p in subject.phones]
-        self._ids = [fold(i).strip() for i in subject.identifiers]
+        self._ids = [_identifier_re(i) for i in subject.identifiers]
 
     # text --------------------------------------------------------------------------------------------
     def match_text(self, text: str) -> list[Hit]:
@@ -275,8 +311,8 @@ class Matcher:
         t, origin = fold_with_map(text)
         hits: set[Hit] = set()
         for idx, forms in enumerate(self._names):
-            for start, end in self._name_spans(text, t, origin, forms):
-                hits.add(Hit("name", idx, original_span(origin, start, end, text)))
+            for start, end, conf in self._name_spans(text, t, origin, forms):
+                hits.add(Hit("name", idx, original_span(origin, start, end, text), confidence=conf))
         for idx, needles in enumerate(self._emails):
             for needle in needles:
                 for i in _find_all(t, needle):
@@ -288,28 +324,34 @@ class Matcher:
             for idx, phone in enumerate(self._phones):
                 if phone.nsn in digits:  # every written form contains the national digits contiguously
                     for i, j in self._phone_spans(t, phone):
-                        hits.add(Hit("phone", idx, original_span(origin, i, j, text)))
-        for idx, needle in enumerate(self._ids):
-            for i in _find_all(t, needle):
-                j = i + len(needle)
+                        conf = "variant" if _spreadsheet_form(t, i, j, phone) else "exact"
+                        hits.add(Hit("phone", idx, original_span(origin, i, j, text), confidence=conf))
+        for idx, regex in enumerate(self._ids):
+            if regex is None:
+                continue
+            for m in regex.finditer(t):
+                i, j = m.span()
                 if _free_before(t, i, _ID_JOINERS) and _free_after(t, j, _ID_JOINERS):
                     hits.add(Hit("identifier", idx, original_span(origin, i, j, text)))
         return sorted(hits, key=lambda h: (h.span, h.kind, h.index))
 
-    def _name_spans(self, text: str, t: str, origin: list[int] | None, forms: list[_NameForm]) -> Iterator[tuple[int, int]]:
+    def _name_spans(self, text: str, t: str, origin: list[int] | None,
+                    forms: list[_NameForm]) -> Iterator[tuple[int, int, str]]:
         for form in forms:
             for m in form.regex.finditer(t):
                 i, j = m.span()
                 if not (_free_before(t, i, _NAME_JOINERS) and _free_after(t, j, _NAME_JOINERS, possessive=True)):
                     continue
-                if form.surname_first and _words_on_both_sides(t, i, j):
+                if form.surname_first and not form.caps_surname and _words_on_both_sides(t, i, j, text, origin):
                     continue
                 if form.caps_surname:
                     a, b = original_span(origin, *m.span("s"))
                     g0, g1 = original_span(origin, *m.span("g"))
                     if not _is_upper(text[a:b]) or _is_upper(text[g0:g1]):
                         continue
-                yield i, j
+                if form.middle and not _plausible_middle(text, origin, m):
+                    continue
+                yield i, j, ("variant" if form.middle else "exact")
 
     def _phone_spans(self, t: str, p: _Phone) -> Iterator[tuple[int, int]]:
         for run in _RUN.finditer(t):
@@ -370,3 +412,13 @@ class Matcher:
                         yield Hit("name", idx, None, (fi, li))
                         done = True
                         break
+
+
+def header_row(rows: list[list[str]], look: int = 5) -> int:
+    """Index of a table's header row: the first of its first ``look`` rows with both a first-name and a
+    surname column (a title row or a blank row may sit above it), else the first row."""
+    for i, row in enumerate(rows[:look]):
+        kinds = {_header_kind(str(c or "")) for c in row}
+        if "first" in kinds and "last" in kinds:
+            return i
+    return 0

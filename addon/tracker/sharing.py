@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..errors import DsarError
+from ..errors import Refused
 
 
-class TrackerSharingError(DsarError, PermissionError):
+class TrackerSharingError(Refused):
     """The tracker is shared beyond the organisation; nothing personal is written until that is fixed."""
-
-    exit_code = 3
 
 
 def _domain_of(address: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .pending import PendingWrites
 from .sheet import load_config
+from .writer import sentence
 
 
 def tracker_status(services, ref: str) -> dict:
@@ -22,7 +23,7 @@ def status_line(status: dict) -> str | None:
     """One line for people, when there is something to say (a pending row, or no tracker at all)."""
     if status["state"] == "pending":
         return (f"Tracker row pending since {status['since']} ({status['attempts']} failed attempt(s)): "
-                f"{status['error'].removeprefix('tracker: ')} It is retried with the next tracker write and by "
+                f"{sentence(status['error'])} It is retried with the next tracker write and by "
                 "'dsar tracker sync'.")
     if status["state"] == "not set up":
         return "Tracker: none set up in this data folder (the DPO runs 'dsar tracker init')."

@@ -307,7 +307,7 @@ def tracker_update(services, ref: str, *, actor: str | None = None, strict: bool
     try:
         report = writer.write([ref, *owed], case=ref)
     except WRITE_FAILURES as e:
-        reason = str(e) if isinstance(e, DsarError) else f"tracker: Google refused a token for {writer.principal} ({e})"
+        reason = _reason(e, writer.principal)
         queue.add([ref, *owed], reason, writer.actor)
         if strict:
             raise
@@ -320,11 +320,41 @@ def tracker_update(services, ref: str, *, actor: str | None = None, strict: bool
     return report
 
 
+def _reason(e: Exception, principal: str) -> str:
+    return str(e) if isinstance(e, DsarError) else f"tracker: Google refused a token for {principal} ({e})"
+
+
+def retry_pending(services, actor: str | None = None, failed_before: float | None = None) -> list[str]:
+    """Write the rows still pending, if any (no Google call when none are); the refs written. Run after each
+    case, search, erase and export command, so a pending row does not wait for the next status change; rows
+    that failed after ``failed_before`` (during that very command) are left for the next one."""
+    queue = PendingWrites(services.settings.home)
+    owed = sorted(r for r, row in queue.rows().items() if failed_before is None or row.at < failed_before)
+    writer = open_writer(services, actor) if owed else None
+    if writer is None:
+        return []
+    started = time.time()
+    try:
+        writer.write(owed)
+    except WRITE_FAILURES as e:
+        queue.add(owed, _reason(e, writer.principal), writer.actor)
+        log.warning("tracker: %d pending row(s) still not written (%s); 'dsar tracker status' says why, 'dsar "
+                    "tracker sync' retries them.", len(owed), ", ".join(owed))
+        return []
+    return queue.clear(owed, started)
+
+
 def pending_warning(ref: str, reason: str, others: int = 0) -> str:
     """The one line a command prints when its tracker row could not be written."""
     more = f" (with {others} other pending row(s))" if others else ""
-    return (f"tracker: the row of {ref} is pending{more}, not written yet: {reason.removeprefix('tracker: ')} "
+    return (f"tracker: the row of {ref} is pending{more}, not written yet: {sentence(reason)} "
             "It is retried with the next tracker write and by 'dsar tracker sync'.")
+
+
+def sentence(reason: str) -> str:
+    """A reason as a sentence to continue after a colon: without the 'tracker: ' prefix, with a full stop."""
+    text = reason.removeprefix("tracker: ").strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def sync_all(services, actor: str | None = None) -> SyncReport:
@@ -338,7 +368,7 @@ def sync_all(services, actor: str | None = None) -> SyncReport:
     try:
         report = writer.write(None)
     except WRITE_FAILURES as e:
-        reason = str(e) if isinstance(e, DsarError) else f"tracker: Google refused a token for {writer.principal} ({e})"
+        reason = _reason(e, writer.principal)
         queue.add(list(queue.rows()), reason, writer.actor)
         raise
     report.pending_cleared = queue.clear(None, started)

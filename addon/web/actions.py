@@ -130,7 +130,11 @@ def case_open(ctx: Ctx) -> dict[str, Any]:
     except InputError as e:
         form.errors[form_field(e.field)] = e.detail
         return responses.update(case_form_card(ctx.links, form))
-    return responses.update(case_view(ctx, case), notify=f"Opened {case.ref}: due {case.due:%d %b %Y}")
+    from ..tracker.status import tracker_status
+
+    pending = tracker_status(ctx.services, case.ref)["state"] == "pending"  # said, never hidden (issue 12)
+    return responses.update(case_view(ctx, case), notify=f"Opened {case.ref}: due {case.due:%d %b %Y}" + (
+        "; its tracker row is pending and is retried with the next tracker write" if pending else ""))
 
 
 @addon_endpoint(bp, "case_show")

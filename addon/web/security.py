@@ -29,7 +29,7 @@ from google.oauth2 import id_token
 from audit.context import Purpose, acting
 
 from ..config import Settings
-from ..errors import ConfigError, DsarError
+from ..errors import ConfigError, Refused
 
 ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
@@ -38,10 +38,8 @@ CLOCK_SKEW = 10  # seconds; Google's and our clocks may differ a little
 _MAX_AGE = re.compile(r"max-age=(\d+)")
 
 
-class RequestRejected(DsarError, PermissionError):
+class RequestRejected(Refused):
     """A request whose credentials do not hold; ``reason`` is recorded on the audit trail (never the token)."""
-
-    exit_code = 3
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"request refused: {reason}")

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from addon.cli import main
+from addon.errors import ExitCode
 from audit.records import leaf_of_export
 from audit.trail import AuditTrail
 
@@ -59,7 +60,7 @@ def test_verify_ok_and_tampered(home: Path) -> None:
 def test_no_trail_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DSAR_HOME", str(tmp_path / "empty"))
     r = CliRunner().invoke(main, ["audit", "verify"])
-    assert r.exit_code == 2 and "no audit trail here yet" in r.output and "Traceback" not in r.output
+    assert r.exit_code == ExitCode.INPUT and "no audit trail here yet" in r.output and "Traceback" not in r.output
 
 
 def test_report_per_case(home: Path) -> None:
@@ -79,7 +80,7 @@ def test_report_per_case(home: Path) -> None:
     table = run("report", "--case", CASE)
     assert CASE in table.output and "gmail.users.messages.get (7)" in table.output and "gmail.readonly" in table.output
     bad = CliRunner().invoke(main, ["audit", "report", "--from", "yesterday"])
-    assert bad.exit_code == 2 and "--from: 'yesterday' is not a date" in bad.output
+    assert bad.exit_code == ExitCode.INPUT and "--from: 'yesterday' is not a date" in bad.output
 
 
 def test_export_jsonl_rehashes(home: Path, tmp_path: Path) -> None:
@@ -123,25 +124,25 @@ def test_prove_and_check_proof_offline(home: Path, tmp_path: Path, monkeypatch) 
     bundle["record"]["actor"] = "nobody@example.test"
     proof.write_text(json.dumps(bundle))
     bad = CliRunner().invoke(main, ["audit", "check-proof", str(proof), "--pubkey", key])
-    assert bad.exit_code == 2 and "do not hash to its leaf" in bad.output
+    assert bad.exit_code == ExitCode.CHECK_FAILED and "do not hash to its leaf" in bad.output
     monkeypatch.setenv("DSAR_HOME", str(home))
     shown = run("prove", "3")
     assert "inclusion proof in a tree of 10 records" in shown.output and "— " in shown.output
     assert json.loads(run("prove", "3", "--json").output)["leaf_index"] == 3
     late = CliRunner().invoke(main, ["audit", "prove", "99"])
-    assert late.exit_code == 2 and "not covered by a checkpoint" in late.output
+    assert late.exit_code == ExitCode.INPUT and "not covered by a checkpoint" in late.output
 
 
 def test_shred_needs_the_dpo(home: Path) -> None:
     staff = {"DSAR_ACTOR": "staff@example.test", "DSAR_DPO": "dpo@example.test"}
     r = CliRunner().invoke(main, ["audit", "shred", CASE, "--yes"], env=staff)
-    assert r.exit_code == 3 and "needs the dpo role" in r.output
+    assert r.exit_code == ExitCode.ROLE_REFUSED and "needs the dpo role" in r.output
     dpo = {**staff, "DSAR_ACTOR": "dpo@example.test"}
     r = run("shred", CASE, "--yes", env=dpo)
     assert r.exit_code == 0 and "Shredded DSAR-2026-0001" in r.output
     assert run("verify").exit_code == 0
     again = CliRunner().invoke(main, ["audit", "shred", CASE, "--yes"], env=dpo)
-    assert again.exit_code == 2 and "case key shredded" in again.output
+    assert again.exit_code == ExitCode.CONFLICT and "case key shredded" in again.output
     assert json.loads(run("report", "--case", CASE, "--json").output)[0]["shredded_at"]
 
 
@@ -150,16 +151,53 @@ def test_checkpoints_listing_and_export(home: Path, tmp_path: Path) -> None:
     new = run("checkpoint")
     assert new.exit_code == 0 and new.output.splitlines()[1] == "10"  # nothing new since the last one
     out = tmp_path / "cps.json"
-    run("checkpoints", "--out", str(out))
+    run("checkpoints", "--out", str(out), "--format", "json")
     cps = json.loads(out.read_text())
     assert [c["size"] for c in cps] == [10] and cps[0]["note"].endswith("\n")
+
+
+def test_checkpoints_out_writes_signed_notes_that_verify_with_the_public_key(home: Path, tmp_path: Path) -> None:
+    """As the README promises: signed notes, checkable with only 'dsar audit pubkey' (issue 12 item 13)."""
+    import base64
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from audit.checkpoints import Verifier, split_notes, verify_checkpoint
+
+    t = AuditTrail.open(home / "audit.db")
+    t.append(call_fields(9))
+    t.checkpoint()  # a second checkpoint: two notes in the file
+    t.close()
+    out = tmp_path / "checkpoints.txt"
+    r = run("checkpoints", "--out", str(out))
+    assert r.exit_code == 0 and "2 signed checkpoint notes" in r.output
+    text = out.read_text(encoding="utf-8")
+    assert not text.lstrip().startswith(("[", "{"))  # not JSON
+    key = run("pubkey").output.strip()
+    notes = split_notes(text)
+    listed = [c["size"] for c in json.loads(run("checkpoints", "--json").output)]
+    assert len(listed) == 2 and [verify_checkpoint(n, Verifier.parse(key)).size for n in notes] == listed
+    # and by hand, as any signed-note verifier would: Ed25519 over the text before the blank line
+    name, key_id, b64 = key.split("+")
+    pub = base64.b64decode(b64)[1:]
+    assert hashlib.sha256(name.encode() + b"\n" + b"\x01" + pub).digest()[:4].hex() == key_id
+    for note in notes:
+        body, sig_line = note.split("\n\n")
+        assert body.splitlines()[0] == name and sig_line.startswith(f"\u2014 {name} ")
+        raw = base64.b64decode(sig_line.split(" ")[2])
+        assert raw[:4].hex() == key_id
+        Ed25519PublicKey.from_public_bytes(pub).verify(raw[4:], (body + "\n").encode())  # raises if it does not
+    tampered = text.replace("\n10\n", "\n99\n", 1)
+    with pytest.raises(Exception, match="does not verify"):
+        verify_checkpoint(split_notes(tampered)[0], Verifier.parse(key))
 
 
 def test_rotate_master_key_needs_the_dpo_and_keeps_everything_readable(home: Path) -> None:
     staff = {"DSAR_ACTOR": "staff@example.test", "DSAR_DPO": "dpo@example.test"}
     before = (home / "master.key").read_text()
     r = CliRunner().invoke(main, ["audit", "rotate-master-key"], env=staff)
-    assert r.exit_code == 3 and "needs the dpo role" in r.output and (home / "master.key").read_text() == before
+    assert r.exit_code == ExitCode.ROLE_REFUSED and "needs the dpo role" in r.output and (home / "master.key").read_text() == before
     r = run("rotate-master-key", env={**staff, "DSAR_ACTOR": "dpo@example.test"})
     assert r.exit_code == 0 and "1 case key(s) re-wrapped" in r.output
     assert (home / "master.key").read_text() != before and run("verify").exit_code == 0

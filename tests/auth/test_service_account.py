@@ -19,6 +19,7 @@ from google.auth.exceptions import RefreshError
 
 from addon.auth.service_account import stored_key
 from addon.cli import main
+from addon.errors import ExitCode
 from addon.cli.case_cmd import open_case
 from addon.search.service import accounts_in_scope, run_search
 from addon.services import open_services
@@ -80,7 +81,7 @@ def test_bad_key_files_are_refused_by_name_and_nothing_is_stored(org, tmp_path, 
     server, services, key = org
     path = _write(tmp_path / "bad.json", content)
     out = CliRunner().invoke(main, ["auth", "import-key", "--delete-original", path])
-    assert out.exit_code == 2 and message in out.output and "bad.json" in out.output
+    assert out.exit_code == ExitCode.INPUT and message in out.output and "bad.json" in out.output
     assert "Traceback" not in out.output and os.path.exists(path)
     assert not (services.settings.home / "secrets.json").exists()
 
@@ -145,5 +146,5 @@ def test_keyless_mode_refused_by_iam_is_a_clear_error(org, demo_fixture, monkeyp
     case = _open_case(services, demo_fixture)
     monkeypatch.setenv("DSAR_SIGNER_SERVICE_ACCOUNT", key["client_email"])
     out = CliRunner().invoke(main, ["search", case.ref])
-    assert out.exit_code == 4, out.output
+    assert out.exit_code == ExitCode.GOOGLE, out.output
     assert "Traceback" not in out.output and "signBlob" in out.output and "DSAR_SIGNER_SERVICE_ACCOUNT" in out.output

@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 
 from addon.auth import staff
 from addon.cli import main
+from addon.errors import ExitCode
 from addon.cli.case_cmd import open_case
 from addon.retention import run_retention
 
@@ -76,11 +77,11 @@ def test_revoked_or_expired_refresh_token_says_sign_in_again(signed_in):
     record = staff.TokenStore(services.settings).get(staff.CURRENT_USER)
     requests.post(server.url + "/revoke", data={"token": record["refresh_token"]}, timeout=5)
     r = CliRunner().invoke(main, ["auth", "status", "--refresh"])
-    assert r.exit_code == 4 and "Sign in again with 'dsar auth login'" in r.output and "Traceback" not in r.output
+    assert r.exit_code == ExitCode.GOOGLE and "Sign in again with 'dsar auth login'" in r.output and "Traceback" not in r.output
     record["refresh_token"] = "1//expired-long-ago"
     staff.TokenStore(services.settings).put(staff.CURRENT_USER, record)
     r = CliRunner().invoke(main, ["auth", "status", "--refresh"])
-    assert r.exit_code == 4 and "Sign in again" in r.output
+    assert r.exit_code == ExitCode.GOOGLE and "Sign in again" in r.output
 
 
 def test_wrong_or_missing_key_is_a_clear_error_and_changes_nothing(signed_in, monkeypatch):
@@ -89,10 +90,10 @@ def test_wrong_or_missing_key_is_a_clear_error_and_changes_nothing(signed_in, mo
     before = store_file.read_bytes()
     monkeypatch.setenv("DSAR_SECRET_KEY", Fernet.generate_key().decode())
     r = CliRunner().invoke(main, ["auth", "status"])
-    assert r.exit_code == 2 and "cannot decrypt" in r.output and "Traceback" not in r.output
+    assert r.exit_code == ExitCode.INPUT and "cannot decrypt" in r.output and "Traceback" not in r.output
     monkeypatch.delenv("DSAR_SECRET_KEY")
     r = CliRunner().invoke(main, ["auth", "status"])
-    assert r.exit_code == 2 and "DSAR_SECRET_KEY" in r.output
+    assert r.exit_code == ExitCode.INPUT and "DSAR_SECRET_KEY" in r.output
     assert store_file.read_bytes() == before
 
 

@@ -17,7 +17,7 @@ from addon.erasure.exemptions import Policy, parse_policy
 from addon.services import Services, open_services
 from addon.subjects.identifiers import normalise_email
 from sandbox.democompany import write_fixture
-from tests.conftest import mint_token
+from tests.conftest import data_folder, mint_token
 
 SCALE = 0.2  # filler volume: planted items do not move with it, searches get faster
 
@@ -94,7 +94,7 @@ def usable_emails(emails: list[str]) -> list[str]:
 @pytest.fixture
 def world(sandbox_factory, demo_fixture, tmp_path) -> World:
     server = sandbox_factory(demo_fixture)
-    return World(server, demo_fixture, tmp_path / "home",
+    return World(server, demo_fixture, data_folder(tmp_path / "home"),
                  json.loads((demo_fixture / "expected.json").read_text(encoding="utf-8")),
                  json.loads((demo_fixture / "workspace.json").read_text(encoding="utf-8")))
 

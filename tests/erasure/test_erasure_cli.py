@@ -41,7 +41,7 @@ def test_erase_commands_end_to_end(world, tmp_path):
     for i in s["identifiers"]:
         args += ["--identifier", i]
     ref = json.loads(run(args).output)["ref"]
-    run(["erase", "plan", ref], code=2)  # no search yet: one clear line
+    run(["erase", "plan", ref], code=6)  # no search yet: one clear line (the case is in the wrong state)
     items = json.loads(run(["search", ref, "--json"]).output)["items"]
     assert items
 
@@ -50,17 +50,19 @@ def test_erase_commands_end_to_end(world, tmp_path):
     human = run(["erase", "plan", ref, "--show"]).output
     assert planned["sha256"] in human and "Trash" in human
 
-    r = run(["erase", "run", ref], code=3)
+    r = run(["erase", "run", ref, "--yes"], code=6)
     assert "approve" in r.output
-    r = run(["erase", "approve", ref], code=3)
+    r = run(["erase", "approve", ref], code=4)
     assert "dpo" in r.output and world.staff in r.output
-    run(["erase", "approve", ref, "--hash", "0123456789"], e=as_dpo, code=3)
+    run(["erase", "approve", ref, "--hash", "012345678901"], e=as_dpo, code=6)  # not the plan's hash
+    assert "--hash" in run(["erase", "approve", ref], e=as_dpo, code=3).output  # no hash, no terminal: refused
     approved = json.loads(run(["erase", "approve", ref, "--hash", planned["sha256"][:12], "--json"], e=as_dpo).output)
     assert approved["approved_by"] == world.dpo and approved["sha256"] == planned["sha256"]
 
-    result = json.loads(run(["erase", "run", ref, "--json"]).output)
+    result = json.loads(run(["erase", "run", ref, "--json", "--yes"]).output)
     assert result["counts"]["erased"] == len(items) and result["counts"]["not_done"] == 0
-    assert json.loads(run(["erase", "run", ref, "--json"]).output) == result  # a finished run is not repeated
+    assert result["status"] == "erased"  # google_docs = "trash": nothing left for manual redaction
+    assert json.loads(run(["erase", "run", ref, "--json"]).output) == result  # finished: nothing to confirm
 
     checked = json.loads(run(["erase", "verify", ref, "--json"]).output)
     assert checked["verified"] and not checked["remaining"]

@@ -13,6 +13,7 @@ from addon.erasure.errors import NotApproved
 from addon.erasure.execute import run_erasure
 from addon.erasure.planner import plan_erasure
 from addon.erasure.verify import verify_erasure
+from addon.errors import InputError
 from addon.roles import RoleError
 from addon.search.service import run_search
 from scopes.model import DRIVE, GMAIL_MODIFY, MAIL_FULL, SPREADSHEETS, SPREADSHEETS_READONLY
@@ -73,7 +74,9 @@ def test_erasure_end_to_end_leaves_nothing_outside_trash(world):
     assert services.store.get(ref).history[-1]["reason"] == f"plan sha256:{planned.sha256}"
 
     result = run_erasure(services, ref, world.staff)
-    assert services.store.get(ref).status == "erased"
+    # Docs await manual redaction: the status says so, never "erased" before it is (issue 12 item 6)
+    assert services.store.get(ref).status == result["status"] == "erasure_partial"
+    assert {m["id"] for m in result["awaiting_manual_redaction"]} == {a["file_id"] for a in manual}
     assert result["counts"]["erased"] == len(items) - len(manual) and result["counts"]["manual"] == len(manual)
     assert not result["problems"]
     assert all(len(i["sha256"]) == 64 for i in result["items"] if i["outcome"] != "manual")
@@ -81,7 +84,7 @@ def test_erasure_end_to_end_leaves_nothing_outside_trash(world):
     first = verify_erasure(services, ref, world.staff)  # the Docs still mention her: not verified yet
     assert not first["verified"] and not first["remaining"]
     assert {m["id"] for m in first["manual"]} == {a["file_id"] for a in manual}
-    assert services.store.get(ref).status == "erased"
+    assert services.store.get(ref).status == "erasure_partial"
     for a in manual:
         _redact_doc_by_hand(world, services.store.get(ref).subject, a["account"], a["file_id"])
     verified = verify_erasure(services, ref, world.staff)
@@ -179,7 +182,10 @@ def test_unapproved_changed_and_staff_approved_plans_are_refused(world):
     with pytest.raises(RoleError, match="dpo"):
         approve_plan(services, ref, world.staff)
     with pytest.raises(NotApproved, match="--hash"):
-        approve_plan(services, ref, world.dpo, expected="deadbeef00")
+        approve_plan(services, ref, world.dpo, expected="deadbeef0000")
+    for short in (None, "", planned.sha256[:11], "not-hex-at-all!"):  # the DPO must confirm the plan read
+        with pytest.raises(InputError, match="--hash"):
+            approve_plan(services, ref, world.dpo, expected=short)
     assert services.store.get(ref).status == "erasure_planned"
 
     approve_plan(services, ref, world.dpo, expected=planned.sha256)
@@ -194,7 +200,7 @@ def test_unapproved_changed_and_staff_approved_plans_are_refused(world):
     with pytest.raises(NotApproved):
         run_erasure(services, ref, world.staff)
 
-    approve_plan(services, ref, world.dpo)
+    approve_plan(services, ref, world.dpo, expected=changed.sha256[:12])
     tampered = json.loads(json.dumps(changed.plan))  # the stored plan replaced after approval
     tampered["actions"] = tampered["actions"][1:]
     casefile.save_plan(services.store, ref, tampered, world.staff, "2026-01-01T00:00:00+00:00")

@@ -38,7 +38,7 @@ def test_rows_resorted_after_the_plan_are_found_by_content(world):
         '[[sheets]]\nspreadsheet = "Callback log"\nhandling = "redact_cells"\n'))
     rows = [a for a in planned.plan["actions"] if a["source"] == "sheets"]
     assert {a["action"] for a in rows} == {"delete_row", "redact_cells"} and len(rows) >= 3
-    approve_plan(services, ref, world.dpo)
+    approve_plan(services, ref, world.dpo, expected=planned.sha256[:12])
 
     # The DPO sorts every tab holding Jane's rows, descending on column B, through the Sheets API.
     before: dict[tuple[str, str], list[list[str]]] = {}
@@ -78,8 +78,9 @@ def test_crash_after_the_first_batch_then_resume(world, stage):
     accounts = [world.staff, f"ellie.marsh@{world.domain}", f"it@{world.domain}"]
     ref = world.open_case(services, "jane")
     run_search(services, ref, world.staff, accounts=accounts)
-    plan = plan_erasure(services, ref, world.staff, policy=policy('google_docs = "trash"')).plan
-    approve_plan(services, ref, world.dpo)
+    planned = plan_erasure(services, ref, world.staff, policy=policy('google_docs = "trash"'))
+    plan = planned.plan
+    approve_plan(services, ref, world.dpo, expected=planned.sha256[:12])
     mark = len(world.log())
     calls = []
 
@@ -133,7 +134,7 @@ def test_permanent_deletion_needs_the_opt_in_and_resumes_after_a_crash(world, tm
     planned = plan_erasure(plain, ref, world.staff, policy=load_policy(plain.settings, tmp_path / "policy.toml"))
     assert {a["action"] for a in planned.plan["actions"]} == {"delete", "delete_row"}
     assert any("25 days" in w["message"] for w in planned.plan["warnings"])
-    approve_plan(plain, ref, world.dpo)
+    approve_plan(plain, ref, world.dpo, expected=planned.sha256[:12])
     with pytest.raises(ErasureError, match="permanent_delete"):
         run_erasure(plain, ref, world.staff)
 
@@ -166,8 +167,8 @@ def test_a_second_run_while_one_is_going_is_refused(world):
     services = world.services()
     ref = world.open_case(services, "jane")
     run_search(services, ref, world.staff, accounts=[world.staff])
-    plan_erasure(services, ref, world.staff, policy=policy('google_docs = "trash"'))
-    approve_plan(services, ref, world.dpo)
+    planned = plan_erasure(services, ref, world.staff, policy=policy('google_docs = "trash"'))
+    approve_plan(services, ref, world.dpo, expected=planned.sha256[:12])
     other = world.services()  # another terminal: its own store connections and lock handles
     refused = []
 

@@ -12,7 +12,7 @@ import pyzipper
 from addon.config import Settings
 from addon.errors import ConfigError
 from addon.export.manifest import PackageError, index_csv, manifest_json, verify_package
-from addon.export.report import load_art15, render_report
+from addon.export.report import SANDBOX_DEMO, load_art15, render_report
 from addon.export.sources import neutralise, safe_path
 
 FILES = {"gmail/a@example.test/m1.eml": b"Message-ID: <1@x>\r\n\r\nhello\r\n", "index.csv": b"path\r\n"}
@@ -78,8 +78,8 @@ def test_csv_cells_and_paths_are_safe():
 
 
 def test_default_art15_template_has_every_required_item():
-    data, where = load_art15(Settings(home=Path("/nonexistent")))
-    assert where == "default"
+    data, where = load_art15(Settings(home=Path("/nonexistent"), sandbox_url="http://127.0.0.1:1"))
+    assert where == SANDBOX_DEMO  # the bundled template: only against the sandbox (tests/export/test_template.py)
     assert "ico.org.uk" in data["complaint"]["url"] and data["processing"]["purposes"]
 
 
@@ -95,7 +95,7 @@ def test_organisation_template_is_validated(tmp_path, monkeypatch):
 
 
 def test_report_escapes_what_people_typed():
-    org, _ = load_art15(Settings(home=Path("/nonexistent")))
+    org, _ = load_art15(Settings(home=Path("/nonexistent"), sandbox_url="http://127.0.0.1:1"))
     html = render_report({
         "case": {"ref": "DSAR-2026-0001", "received": "2026-03-02"}, "subject_name": "<script>alert(1)</script>",
         "org": org, "generated_on": "2026-03-10", "searched_for": [("Names", ["<b>x</b>"])],

@@ -17,7 +17,7 @@ import pyzipper
 from click.testing import CliRunner
 
 from addon.cli import main
-from addon.errors import InputError
+from addon.errors import Conflict, ExitCode
 from addon.export import PackageError, build_package, export_log, verify_package
 from addon.subjects.matching import Matcher
 from tests.tracker.env import DRIVE, GMAIL, SHEETS
@@ -176,13 +176,13 @@ def test_cli_export_json(searched):
 def test_only_cases_in_review_can_be_exported(searched):
     env, services = searched.env, searched.services
     fresh = env.open_case(services, env.subject(1))
-    with pytest.raises(InputError, match="review"):
+    with pytest.raises(Conflict, match="review"):
         build_package(services, fresh.ref, env.dpo)
     erasure = env.open_case(services, env.subject(1), case_type="erasure")
-    with pytest.raises(InputError, match="erasure"):
+    with pytest.raises(Conflict, match="erasure"):
         build_package(services, erasure.ref, env.dpo)
     result = CliRunner().invoke(main, ["export", fresh.ref], env=env.cli_env())
-    assert result.exit_code == 2 and "Traceback" not in result.output and "review" in result.output
+    assert result.exit_code == ExitCode.CONFLICT and "Traceback" not in result.output and "review" in result.output
 
 
 def test_large_files_are_streamed_in_chunks(searched, monkeypatch, tmp_path):

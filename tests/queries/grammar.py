@@ -39,18 +39,59 @@ def lex_gmail(q: str) -> list[tuple[str, str]]:
     return out
 
 
-def gmail_phrases(q: str, anywhere: bool = True) -> list[str]:
-    """The phrases of a built query, which must be exactly ``[in:anywhere] { "…" "…" … }``."""
+#: A parsed query: alternatives (OR), each an AND of groups, each group an OR of phrases.
+Tree = list[list[list[str]]]
+
+
+def _phrase(lexeme: tuple[str, str]) -> str:
+    kind, text = lexeme
+    assert kind == "phrase", lexeme
+    assert re.fullmatch(r"\w+( \w+)*", text), text  # only tokens: nothing Gmail could read as syntax
+    return text
+
+
+def gmail_tree(q: str, anywhere: bool = True) -> Tree:
+    """A built query, which must be exactly ``[in:anywhere] { item … }`` where an item is a phrase or
+    ``( group … )`` and a group is a phrase or ``{ phrase … }``. Anything else fails the assertion."""
     lx = lex_gmail(q)
     if anywhere:
         assert lx[0] == ("operator", "in:anywhere"), lx[:2]
         lx = lx[1:]
     assert lx[0] == ("group", "{") and lx[-1] == ("group", "}"), q
-    body = lx[1:-1]
-    assert body and all(kind == "phrase" for kind, _ in body), q
-    for _, text in body:
-        assert re.fullmatch(r"\w+( \w+)*", text), text  # only tokens: nothing Gmail could read as syntax
-    return [text for _, text in body]
+    body, i, out = lx[1:-1], 0, []
+    assert body, q
+    while i < len(body):
+        if body[i] == ("group", "("):
+            i += 1
+            alt: list[list[str]] = []
+            while body[i] != ("group", ")"):
+                if body[i] == ("group", "{"):
+                    i += 1
+                    grp = []
+                    while body[i] != ("group", "}"):
+                        grp.append(_phrase(body[i]))
+                        i += 1
+                    assert grp, q
+                    alt.append(grp)
+                else:
+                    alt.append([_phrase(body[i])])
+                i += 1
+            assert alt, q
+            out.append(alt)
+        else:
+            out.append([[_phrase(body[i])]])
+        i += 1
+    return out
+
+
+def gmail_phrases(q: str, anywhere: bool = True) -> list[str]:
+    """Every phrase of a built query (asserting its shape, see :func:`gmail_tree`)."""
+    return [p for alt in gmail_tree(q, anywhere) for grp in alt for p in grp]
+
+
+def tree_finds(tree: Tree, text: str) -> bool:
+    """Whether a token index holding ``text`` would return it for the query."""
+    return any(all(any(phrase_finds(p, text) for p in grp) for grp in alt) for alt in tree)
 
 
 def lex_drive(q: str) -> list[tuple[str, str]]:
@@ -93,6 +134,58 @@ def lex_drive(q: str) -> list[tuple[str, str]]:
                 raise ValueError(f"unexpected {c!r} at {i}")
             out.append(("word", m.group()))
             i = m.end()
+    return out
+
+
+def _drive_term(lx: list, i: int) -> tuple[str, int]:
+    field, op, value = lx[i:i + 3]
+    assert field == ("word", "fullText"), field
+    assert op == ("word", "contains"), op
+    assert value[0] == "string", value
+    v = value[1]
+    inner = v[1:-1] if v.startswith('"') and v.endswith('"') and len(v) > 1 else v
+    assert re.fullmatch(r"\w+( \w+)*", inner), v  # tokens only, a phrase only when quoted
+    assert inner == v or " " in inner or len(inner) > 0
+    return inner, i + 3
+
+
+def drive_tree(q: str) -> Tree:
+    """A built query, which must be ``item or item …``, an item being ``fullText contains '…'`` or
+    ``(group and group …)``, a group a term or ``(term or term …)``."""
+    lx, i, out = lex_drive(q), 0, []
+    while i < len(lx):
+        if lx[i] == ("paren", "("):
+            i += 1
+            alt = []
+            while True:
+                if lx[i] == ("paren", "("):
+                    i += 1
+                    grp = []
+                    while True:
+                        t, i = _drive_term(lx, i)
+                        grp.append(t)
+                        if lx[i] == ("paren", ")"):
+                            i += 1
+                            break
+                        assert lx[i] == ("word", "or"), lx[i]
+                        i += 1
+                    alt.append(grp)
+                else:
+                    t, i = _drive_term(lx, i)
+                    alt.append([t])
+                if lx[i] == ("paren", ")"):
+                    i += 1
+                    break
+                assert lx[i] == ("word", "and"), lx[i]
+                i += 1
+            out.append(alt)
+        else:
+            t, i = _drive_term(lx, i)
+            out.append([[t]])
+        if i < len(lx):
+            assert lx[i] == ("word", "or"), lx[i]
+            i += 1
+            assert i < len(lx), q
     return out
 
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 import migrations
 from addon.cli import main
+from addon.errors import ExitCode
 
 
 def _upgrade(monkeypatch, home, url=None):
@@ -40,7 +41,7 @@ def test_postgres_upgrade_creates_both_branches_once(pg_url, tmp_path, monkeypat
 
 def test_sqlite_upgrade_builds_each_file_with_its_own_tables(tmp_path, monkeypatch):
     out = _upgrade(monkeypatch, tmp_path)
-    assert [o["after"] for o in out] == [["c0001"], ["a0001"]]
+    assert [o["after"] for o in out] == [["c0002"], ["a0001"]]
 
     def tables(name):
         with sqlite3.connect(tmp_path / name) as db:
@@ -64,7 +65,7 @@ def test_sqlite_upgrade_adopts_files_the_stores_created(tmp_path, monkeypatch):
     trail.append({"actor": "dpo@example.test", "outcome": "ok"})
     CaseStore(tmp_path / "cases.db", trail.keys)
     out = _upgrade(monkeypatch, tmp_path)
-    assert [o["after"] for o in out] == [["c0001"], ["a0001"]]
+    assert [o["after"] for o in out] == [["c0002"], ["a0001"]]
     assert AuditTrail.open(tmp_path / "audit.db", home=tmp_path).verify().records == 1
 
 
@@ -72,6 +73,6 @@ def test_unreachable_database_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setenv("DSAR_HOME", str(tmp_path))
     monkeypatch.setenv("DSAR_DATABASE_URL", "postgresql://nobody:secret@127.0.0.1:1/nothing")
     res = CliRunner().invoke(main, ["db", "upgrade"])
-    assert res.exit_code == 2
+    assert res.exit_code == ExitCode.INPUT
     assert res.output.startswith("Error: database postgresql://nobody:***@127.0.0.1:1/nothing:")
     assert "secret" not in res.output and "Traceback" not in res.output

@@ -15,6 +15,7 @@ import requests
 from addon.cases.store import item_key
 from addon.cli.case_cmd import open_case
 from addon.config import Settings
+from addon.errors import ExitCode
 from addon.scale.fanout import dispatch, follow
 from addon.scale.tasks import job_id, unit_job_id
 from addon.search.service import run_search
@@ -51,7 +52,7 @@ class Deployment:
                     "DSAR_VISIBILITY_TIMEOUT": str(redelivery_s), "DSAR_LEASE_SECONDS": str(redelivery_s)}
         for k, v in self.env.items():
             monkeypatch.setenv(k, v)
-        self.services = open_services()
+        self.services = open_services(create_home=True)  # as 'dsar init' does on the first host
         self.services.trail  # keys and origin exist before any worker opens them
         self.workers: list[Worker] = []
 
@@ -253,7 +254,7 @@ def test_worker_refuses_to_start_without_postgres(monkeypatch, tmp_path):
     monkeypatch.setenv("DSAR_HOME", str(tmp_path))
     monkeypatch.delenv("DSAR_DATABASE_URL", raising=False)
     res = CliRunner().invoke(main, ["worker"])
-    assert res.exit_code == 2 and "DSAR_DATABASE_URL" in res.output and "Traceback" not in res.output
+    assert res.exit_code == ExitCode.INPUT and "DSAR_DATABASE_URL" in res.output and "Traceback" not in res.output
 
 
 def test_sidebar_search_fans_out_to_the_workers(small_org, deployment_for):

@@ -6,6 +6,7 @@ import json
 from click.testing import CliRunner
 
 from addon.cli import main
+from addon.errors import ExitCode
 from scopes import registry
 
 
@@ -32,7 +33,7 @@ def test_scopes_list_one_step():
     r = CliRunner().invoke(main, ["scopes", "list", "--step", "erase", "--json"])
     assert {o["step"] for o in json.loads(r.output)["operations"]} == {"erase"}
     r = CliRunner().invoke(main, ["scopes", "list", "--step", "nuke"])
-    assert r.exit_code == 2 and "nuke" in r.output
+    assert r.exit_code == ExitCode.USAGE and "nuke" in r.output
 
 
 def test_manifest_check_passes_on_the_committed_files():
@@ -54,6 +55,6 @@ def test_manifest_for_a_base_url(tmp_path):
 
 def test_manifest_bad_input_is_one_clear_line():
     r = CliRunner().invoke(main, ["scopes", "manifest", "--base-url", "http://dsar.acme.test"])
-    assert r.exit_code == 2 and "base URL" in r.output and "Traceback" not in r.output
+    assert r.exit_code == ExitCode.INPUT and "base URL" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(main, ["scopes", "manifest", "--out", "x.json"])
-    assert r.exit_code == 2 and "--base-url" in r.output
+    assert r.exit_code == ExitCode.USAGE and "--base-url" in r.output

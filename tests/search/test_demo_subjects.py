@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from addon.cli import main
+from addon.errors import ExitCode
 from addon.cli.case_cmd import open_case
 from addon.search.service import run_search
 
@@ -87,8 +88,8 @@ def test_bad_input_names_the_field(sandbox_factory, product, demo_fixture):
     server = sandbox_factory(demo_fixture, quota=False)
     product(server)
     r = CliRunner().invoke(main, ["case", "open", "--type", "access", "--name", "X Y", "--email", "not-an-address"])
-    assert r.exit_code == 2 and "--email" in r.output and "Traceback" not in r.output
+    assert r.exit_code == ExitCode.INPUT and "--email" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(main, ["case", "open", "--type", "access", "--name", "X Y", "--phone", "12"])
-    assert r.exit_code == 2 and "--phone" in r.output
+    assert r.exit_code == ExitCode.INPUT and "--phone" in r.output
     r = CliRunner().invoke(main, ["search", "DSAR-1999-0001"])
-    assert r.exit_code == 2 and "no case" in r.output
+    assert r.exit_code == ExitCode.NOT_FOUND and "no case" in r.output

@@ -22,7 +22,6 @@ def small_org(tmp_path_factory):
 
 @pytest.fixture
 def env(sandbox_factory, small_org, tmp_path):
-    (tmp_path / "home").mkdir()  # the data folder exists, as after 'dsar init' (commands never create one)
     return make_env(sandbox_factory, small_org, tmp_path / "home")
 
 

@@ -16,7 +16,7 @@ from googleapiclient.discovery import build_from_document
 from addon.clients import discovery_document
 from addon.config import Settings
 from addon.services import open_services
-from tests.conftest import mint_token
+from tests.conftest import data_folder, mint_token
 
 SHEETS = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE = "https://www.googleapis.com/auth/drive"
@@ -92,7 +92,7 @@ def make_env(sandbox_factory, fixture: Path, home: Path) -> Env:
     admin = next((u["email"] for u in meta["users"] if u.get("admin")), users[0])
     dpo = next((e for e in users if e.startswith("dpo@")), admin)
     expected = json.loads((fixture / "expected.json").read_text(encoding="utf-8"))
-    return Env(server, fixture, home, expected, meta["domain"], dpo, admin, users)
+    return Env(server, fixture, data_folder(home), expected, meta["domain"], dpo, admin, users)
 
 
 def write_demo_fixture(directory: Path) -> Path:

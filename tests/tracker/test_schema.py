@@ -62,6 +62,12 @@ def test_action_names_the_next_command():
     assert "extension possible" not in schema.action(facts(extended=True), during)
 
 
+def test_every_status_has_an_action():
+    during = D(2026, 3, 20)
+    for status in STATUSES:
+        assert schema.action(facts(status=status), during).strip(), status
+
+
 def test_extension_is_offered_only_while_the_first_month_runs():
     """The notice must reach the subject within the first month (Art. 12(3)); CaseClock.extend refuses later."""
     due = D(2026, 4, 2)

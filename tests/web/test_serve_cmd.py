@@ -15,7 +15,8 @@ from .conftest import DOMAIN, STAFF, id_token, make_event
 
 
 def test_dsar_serve_answers_signed_requests(sandbox_server, tmp_path):
-    (tmp_path / "home").mkdir()  # a data folder made on purpose: dsar never creates one from DSAR_HOME
+    (tmp_path / "home").mkdir(exist_ok=True)  # a data folder made on purpose: dsar never creates one from DSAR_HOME
+    (tmp_path / "home").mkdir(exist_ok=True)  # a data folder made for it ('dsar serve' never creates one)
     env = {**os.environ, "DSAR_SANDBOX_URL": sandbox_server.url, "DSAR_HOME": str(tmp_path / "home"),
            "DSAR_DOMAIN": DOMAIN, "PYTHONUNBUFFERED": "1"}
     for var in ("DSAR_ADDON_BASE_URL", "DSAR_ADDON_SERVICE_ACCOUNT", "DSAR_OAUTH_CLIENT_ID", "DSAR_CONFIG"):
