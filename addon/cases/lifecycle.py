@@ -11,9 +11,6 @@ STATUSES = (
 #: ``erasure_partial``: the run did everything it could, but something remains for a person (a Google Doc
 #: awaiting manual redaction); ``erased`` only when nothing does. Verification moves either to verified.
 OPEN = frozenset(STATUSES) - {"closed", "refused", "withdrawn"}
-#: The subject has had the answer (or the request has ended): the deadline no longer runs. Same as the
-#: tracker's ``addon.tracker.schema.ANSWERED``, so the CLI and the sheet mark the same cases.
-ANSWERED = ("responded", "erased", "verified", "closed", "refused", "withdrawn")
 ROLES = ("staff", "dpo", "auditor")
 
 _S, _D = frozenset({"staff", "dpo"}), frozenset({"dpo"})

@@ -11,9 +11,9 @@ import datetime as dt
 from typing import Any
 
 from .. import deadlines
+from ..tracker.schema import ANSWERED  # the tracker's own set, so the screen and the sheet mark the same cases
 from .clock import CaseClock, Extension, Pause
 from .journal import CaseJournal, Event
-from .lifecycle import ANSWERED
 from .model import Case
 
 
@@ -36,16 +36,17 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def clock_words(state: dict[str, Any]) -> str:
-    """The state in words: "OVERDUE by 5 days", "due in 3 days", "due today", "clock paused since …"."""
+def clock_words(state: dict[str, Any], short: bool = False) -> str:
+    """The state in words: "OVERDUE by 5 days", "due in 3 days", "due today", "clock paused since …"
+    (``short``: the forms that fit a table cell)."""
     kind, n = state["state"], state["days"]
     if kind == "overdue":
         return f"OVERDUE by {_days(n)}"
     if kind in ("due_soon", "ok"):
         return "due today" if n == 0 else f"due in {_days(n)}"
     if kind == "paused":
-        return f"clock paused since {state['since']} ({_days(n)} so far)"
-    return "answered: no deadline running"
+        return f"paused {_days(n)}" if short else f"clock paused since {state['since']} ({_days(n)} so far)"
+    return "answered" if short else "answered: no deadline running"
 
 
 def _history_of_clock(pauses: list[Pause], extension: Extension | None, today: dt.date) -> list[dict[str, Any]]:

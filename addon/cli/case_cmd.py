@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -23,11 +24,11 @@ def _date(field: str, value: str | None) -> dt.date:
     return dt.date.today() if value is None else parse_day(field, value)
 
 
-def clock_text(state: dict) -> Text:
-    """The clock state in words and colour, for a table cell or a line."""
+def clock_text(state: dict, short: bool = False) -> Text:
+    """The clock state in words and colour, for a line (or, ``short``, a table cell)."""
     from ..cases.overview import clock_words
 
-    return Text(clock_words(state), style=CLOCK_STYLE.get(state["state"], ""))
+    return Text(clock_words(state, short), style=CLOCK_STYLE.get(state["state"], ""))
 
 
 def due_text(case) -> str:
@@ -108,11 +109,13 @@ def list_cmd(status, as_json) -> None:
     if as_json:
         emit_json(views)
         return
-    t = Table("Ref", "Type", "Status", "Received", "Due")
-    t.add_column("Clock", no_wrap=True)  # "OVERDUE by 12 days" is read at a glance, never split
+    # fits 80 columns: the received day is in 'case show' and --json; "OVERDUE by 12 days" is never split
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for name in ("Ref", "Type", "Status", "Due", "Clock"):
+        t.add_column(name, no_wrap=True)
     for c, v in zip(cases, views):
-        due = f"{c.effective_due}" + (" (extended)" if c.extended else "")
-        t.add_row(escape(c.ref), c.type, c.status, str(c.received), due, clock_text(v["clock"]))
+        due = f"{c.effective_due}" + (" ext" if c.extended else "")  # "ext": extended (case show says more)
+        t.add_row(escape(c.ref), c.type, c.status, due, clock_text(v["clock"], short=True))
     console.print(t)
 
 

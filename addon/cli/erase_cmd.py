@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import InputError, Interrupted
+from ..errors import ExitCode, InputError, Interrupted
 from .output import can_prompt, console, emit_json, err_console, progress
 
 
@@ -239,7 +239,7 @@ def verify_cmd(ref: str, as_json: bool) -> None:
                       f"[red]Not verified[/]: {len(result['remaining'])} item(s) remain, {len(result['manual'])} "
                       "await manual redaction. Deal with them (or re-plan) and verify again.")
     if not result["verified"]:
-        sys.exit(1)
+        sys.exit(ExitCode.CHECK_FAILED)
 
 
 @erase.command("certificate")

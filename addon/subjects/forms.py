@@ -258,7 +258,7 @@ def rendered_phone_forms(e164: str) -> dict[str, list[str]]:
     intl = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     half = len(nsn) // 2
     return {
-        "prefix": [nat, intl, e164, f"00{cc} {nsn}", f"{cc}{nsn}", f"+{cc} (0){nsn}", "0" + nsn],
+        "prefix": [nat, intl, e164, f"00{cc} {nsn}", f"+{cc} (0){nsn}", "0" + nsn, f"{cc} {nsn}"],
         "grouping": [f"+{cc}{nsn[:4]} {nsn[4:7]} {nsn[7:]}", f"0{nsn[:4]}-{nsn[4:7]}-{nsn[7:]}",
                      f"0{nsn[:4]}.{nsn[4:7]}.{nsn[7:]}", f"(0{nsn[:half]}) {nsn[half:]}",
                      f"+{cc} (0) {' '.join(nsn[i:i + 2] for i in range(0, len(nsn), 2))}"],

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Iterator
 
 import phonenumbers
@@ -41,6 +40,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from .identifiers import Subject
 from .forms import identifier_parts, name_units
+from .headers import header_kind as _header_kind
+from .headers import header_row as header_row
 from .normalise import fold, fold_with_map, original_span
 
 
@@ -268,26 +269,6 @@ def _find_all(t: str, needle: str) -> Iterator[int]:
         i = t.find(needle, i + 1)
 
 
-# --- sheet headers ---------------------------------------------------------------------------------------
-
-_FIRST = {"first", "first name", "firstname", "first names", "given", "given name", "given names", "givenname",
-          "forename", "forenames", "fore name", "christian name", "fname"}
-_MIDDLE = {"middle", "middle name", "middle names", "middlename", "other names"}
-_LAST = {"last", "last name", "lastname", "surname", "surnames", "sur name", "family name", "familyname",
-         "family", "lname"}
-
-
-@lru_cache(maxsize=1024)
-def _header_kind(header: str) -> str | None:
-    words = re.sub(r"[\W_]+", " ", fold(header)).split()
-    for n in range(min(3, len(words)), 0, -1):  # "Customer first name" ends with "first name"
-        tail = " ".join(words[-n:])
-        for kind, names in (("first", _FIRST), ("middle", _MIDDLE), ("last", _LAST)):
-            if tail in names:
-                return kind
-    return None
-
-
 def _cell_key(cell: str) -> str:
     return " ".join(fold(cell).split())
 
@@ -413,12 +394,3 @@ class Matcher:
                         done = True
                         break
 
-
-def header_row(rows: list[list[str]], look: int = 5) -> int:
-    """Index of a table's header row: the first of its first ``look`` rows with both a first-name and a
-    surname column (a title row or a blank row may sit above it), else the first row."""
-    for i, row in enumerate(rows[:look]):
-        kinds = {_header_kind(str(c or "")) for c in row}
-        if "first" in kinds and "last" in kinds:
-            return i
-    return 0

@@ -178,3 +178,45 @@ def test_an_unanswered_confirmation_is_interrupted_and_a_no_is_input(world, demo
     r = run(["audit", "shred", ref], ExitCode.INPUT, input="n\n")
     assert "confirmation: answered no; nothing was done" in r.stderr
     run(["case", "show", ref], ExitCode.OK)  # the key is still there
+
+
+def _all_error_classes() -> list[type]:
+    import importlib
+    import pkgutil
+
+    import addon
+    import audit
+    import scopes
+    from addon.errors import DsarError
+
+    for pkg in (addon, audit, scopes):
+        for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+            if not m.name.endswith("__main__"):
+                importlib.import_module(m.name)
+    seen, todo = [], [DsarError]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in seen:
+                seen.append(sub)
+                todo.append(sub)
+    return seen
+
+
+def test_every_product_error_takes_its_code_from_the_table():
+    classes = _all_error_classes()
+    assert len(classes) > 30
+    raw = [f"{c.__module__}.{c.__name__} = {c.exit_code!r}" for c in classes if not isinstance(c.exit_code, ExitCode)]
+    assert not raw, raw  # a bare number would drift from the README's table
+    from addon.auth.staff import SignInRequired
+    from addon.erasure.errors import NotApproved
+    from addon.errors import Busy
+    from addon.roles import RoleError
+    from addon.tracker.sharing import TrackerSharingError
+    from addon.web.security import RequestRejected
+    from audit.errors import CallRefused, TransportError
+    from scopes.errors import GuardRefusal
+
+    assert {RoleError.exit_code, GuardRefusal.exit_code, CallRefused.exit_code, TrackerSharingError.exit_code,
+            RequestRejected.exit_code} == {ExitCode.ROLE_REFUSED}
+    assert Busy.exit_code == NotApproved.exit_code == ExitCode.CONFLICT
+    assert SignInRequired.exit_code == TransportError.exit_code == ExitCode.GOOGLE
