@@ -22,6 +22,13 @@ KINDS = ("gmail", "drive")
 TERMINAL = ("done", "failed")
 
 
+def unit_keys(state: dict) -> list[str]:
+    """Every unit of a queued job: a mailbox and a Drive per account, then one per shared drive (listed
+    once at dispatch and kept in the parent row, as the in-process engine does)."""
+    return ([f"{kind}:{acct}" for acct in state.get("accounts", []) for kind in KINDS]
+            + [f"shared:{drive_id}" for drive_id in state.get("shared_drives", {})])
+
+
 @dataclass
 class Dispatched:
     ref: str
@@ -58,7 +65,10 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
     if accounts is None:
         accounts = (saved or {}).get("state", {}).get("accounts") if not fresh else None
         accounts = accounts or accounts_in_scope(services, search_purpose(case, actor, case.status))
-    units = [f"{kind}:{acct}" for acct in accounts for kind in KINDS]
+    shared = (saved or {}).get("state", {}).get("shared_drives") if not fresh else None
+    if shared is None:
+        shared = _list_shared_drives(services, case, actor, accounts)
+    units = unit_keys({"accounts": accounts, "shared_drives": shared})
     parent_units = {} if fresh else dict((saved or {}).get("state", {}).get("units", {}))
     queued: list[str] = []
     for key in units:
@@ -74,7 +84,8 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
                 store.save_job(uid, ref, UNIT_KIND, "queued", store.job(uid)["state"])
             queued.append(key)
     store.save_job(jid, ref, "search", "running",
-                   {"units": parent_units, "accounts": accounts, "mode": "queue", "actor": actor})
+                   {"units": parent_units, "accounts": accounts, "shared_drives": shared, "mode": "queue",
+                    "actor": actor})
     out = Dispatched(ref, run_no, jid, units, queued)
     if not queued:
         out.result = finish(services, ref, run_no, actor)
@@ -90,6 +101,19 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
         except Exception:  # a backend without result subscriptions
             pass
     return out
+
+
+def _list_shared_drives(services, case, actor: str, accounts: list[str]) -> dict[str, dict]:
+    from audit.context import acting
+    from scopes import registry
+
+    from ..search.drive import list_shared_drives
+    from ..search.engine import SHARED_DRIVES_OPS
+    from ..search.service import search_purpose
+
+    scopes = registry.scopes_for_operations(SHARED_DRIVES_OPS)
+    with acting(search_purpose(case, actor, case.status)):
+        return list_shared_drives(lambda a: services.clients.drive(a, scopes), accounts)
 
 
 def _active(store, ref: str) -> bool:
@@ -122,7 +146,7 @@ def finish(services, ref: str, run_no: int, actor: str) -> dict:
     if parent["status"] in TERMINAL:
         return {"ref": ref, "status": parent["status"], "error": parent.get("error")}
     state = parent["state"]
-    units = [f"{kind}:{acct}" for acct in state.get("accounts", []) for kind in KINDS]
+    units = unit_keys(state)
     rows = unit_rows(store, ref, run_no, units)
     if any(r["status"] not in TERMINAL for r in rows.values()):
         return {"ref": ref, "status": "running"}
@@ -154,7 +178,7 @@ class ProgressReader:
         if parent is None:
             raise NotFound(f"case {self.ref}: no search job (run 'dsar search {self.ref} --queue')")
         state = parent["state"]
-        units = [f"{kind}:{acct}" for acct in state.get("accounts", []) for kind in KINDS]
+        units = unit_keys(state)
         p = Progress(units_total=len(units))
         jid = job_id(self.ref, self.run_no)
         for key in units:

@@ -109,8 +109,9 @@ class Lease:
 
 
 # -- building a unit -----------------------------------------------------------------------------
-def build_unit(svc, case, key: str, state: dict, save, emit):
-    """The GmailUnit or DriveUnit for ``key`` ("gmail:<account>" / "drive:<account>") of ``case``."""
+def build_unit(svc, case, key: str, state: dict, save, emit, shared_drives: dict | None = None):
+    """The GmailUnit or DriveUnit for ``key`` ("gmail:<account>" / "drive:<account>" / "shared:<drive id>",
+    the last searched by the account the parent job chose for it) of ``case``."""
     from scopes import registry
 
     from ..queries import drive as drive_queries
@@ -121,6 +122,12 @@ def build_unit(svc, case, key: str, state: dict, save, emit):
     from ..subjects.matching import Matcher
 
     kind, account = key.split(":", 1)
+    shared = None
+    if kind == "shared":
+        d = (shared_drives or {}).get(account)
+        if d is None:
+            raise ConfigError(f"search unit {key!r}: the job does not list that shared drive")
+        kind, shared, account = "drive", {"id": account, "name": d["name"]}, d["account"]
     matcher = Matcher(case.subject)
     clients = svc.clients
     if kind == "gmail":
@@ -129,8 +136,9 @@ def build_unit(svc, case, key: str, state: dict, save, emit):
     if kind == "drive":
         drive = clients.drive(account, registry.scopes_for_operations(DRIVE_OPS))
         sheets = clients.sheets(account, registry.scopes_for_operations(SHEETS_OPS))
-        return DriveUnit(account, drive, sheets, drive_queries.queries_for(case.subject), matcher, state, save, emit)
-    raise ConfigError(f"search unit {key!r}: the kind must be gmail or drive")
+        return DriveUnit(account, drive, sheets, drive_queries.queries_for(case.subject), matcher, state, save, emit,
+                         shared_drive=shared)
+    raise ConfigError(f"search unit {key!r}: the kind must be gmail, drive or shared")
 
 
 def summary(key: str, status: str, state: dict, error: str | None = None) -> dict:
@@ -163,7 +171,8 @@ def search_unit(self, ref: str, run_no: int, key: str, actor: str) -> dict:
             case = store.get(ref)
             if case.subject is None:
                 raise ConfigError(f"case: {ref}'s identifiers were shredded; it cannot be searched again")
-            unit = build_unit(svc, case, key, state, save, emit)
+            parent = store.job(job_id(ref, run_no)) or {"state": {}}
+            unit = build_unit(svc, case, key, state, save, emit, parent["state"].get("shared_drives"))
             with acting(search_purpose(case, actor, case.status)):
                 unit.run()
         except Retry:

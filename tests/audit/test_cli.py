@@ -179,7 +179,7 @@ def test_checkpoints_out_writes_signed_notes_that_verify_with_the_public_key(hom
     listed = [c["size"] for c in json.loads(run("checkpoints", "--json").output)]
     assert len(listed) == 2 and [verify_checkpoint(n, Verifier.parse(key)).size for n in notes] == listed
     # and by hand, as any signed-note verifier would: Ed25519 over the text before the blank line
-    name, key_id, b64 = key.split("+")
+    name, key_id, b64 = key.split("+", 2)
     pub = base64.b64decode(b64)[1:]
     assert hashlib.sha256(name.encode() + b"\n" + b"\x01" + pub).digest()[:4].hex() == key_id
     for note in notes:

@@ -107,7 +107,8 @@ def test_worker_killed_mid_task_is_replaced_and_the_case_completes_once(demo_fix
     case = dep.open_case(subject)
     a.wait_ready()
     sent = dispatch(dep.services, case.ref, dep.dpo)
-    assert len(sent.queued) == 12  # 6 mailboxes + 6 Drives
+    shared = [k for k in sent.units if k.startswith("shared:")]
+    assert len(shared) == 2 and len(sent.queued) == 12 + 2  # 6 mailboxes + 6 Drives + the 2 shared drives
 
     store, jid = dep.services.store, job_id(case.ref, 0)
     def caught_mid_unit() -> tuple[str, list] | None:
