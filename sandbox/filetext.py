@@ -47,7 +47,8 @@ def text_of(name: str, mime: str, data: bytes, nesting: int = 0) -> str | None:
         return None
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1: never fails."""
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)
@@ -57,13 +58,13 @@ def _decode(data: bytes) -> str:
 
 
 def _text(data: bytes, nesting: int) -> str:
-    return _decode(data)
+    return decode_text(data)
 
 
 def _html(data: bytes, nesting: int) -> str:
     from bs4 import BeautifulSoup
 
-    return BeautifulSoup(_decode(data), "html.parser").get_text("\n")
+    return BeautifulSoup(decode_text(data), "html.parser").get_text("\n")
 
 
 def _pdf(data: bytes, nesting: int) -> str | None:
@@ -127,7 +128,7 @@ def _odf(data: bytes, nesting: int) -> str | None:
 def _rtf(data: bytes, nesting: int) -> str:
     from striprtf.striprtf import rtf_to_text
 
-    return rtf_to_text(_decode(data), errors="ignore")
+    return rtf_to_text(decode_text(data), errors="ignore")
 
 
 def _ics(data: bytes, nesting: int) -> str:

@@ -9,20 +9,13 @@ import re
 import zipfile
 from typing import Any
 
+from ..filetext import decode_text
 from ..sheets import cells
 from ..sheets.model import DEFAULT_COLS, DEFAULT_ROWS, Sheet, Spreadsheet
 
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1: never fails."""
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
 
 
 def html_text(markup: str) -> str:

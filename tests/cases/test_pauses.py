@@ -14,20 +14,10 @@ from addon.cases.store import CaseStore
 from addon.cli import main
 from addon.errors import ExitCode, InputError
 from addon.subjects.identifiers import make_subject
+from tests.plainkeys import PlainKeys
 
 D = dt.date
 STAFF = "staff@example.test"
-
-
-class PlainKeys:
-    def create(self, ref: str) -> None:
-        pass
-
-    def seal(self, ref: str, name: str, text: str) -> str:
-        return text
-
-    def unseal(self, ref: str, name: str, token: str) -> str:
-        return token
 
 
 @pytest.fixture

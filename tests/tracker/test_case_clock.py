@@ -10,21 +10,9 @@ from addon.cases.store import CaseStore
 from addon.deadlines import due_date, extended_due
 from addon.errors import InputError
 from addon.subjects.identifiers import make_subject
+from tests.plainkeys import PlainKeys
 
 D = dt.date
-
-
-class PlainKeys:
-    """Case keys for a store under test: sealing is not what is tested here."""
-
-    def create(self, ref: str) -> None:
-        pass
-
-    def seal(self, ref: str, name: str, text: str) -> str:
-        return text
-
-    def unseal(self, ref: str, name: str, token: str) -> str:
-        return token
 
 
 @pytest.fixture
