@@ -169,7 +169,9 @@ def positives(s: dict, r: random.Random, fakers: dict[str, Faker]) -> list[tuple
 
 
 def near_misses(s: dict, r: random.Random, fakers: dict[str, Faker]) -> list[str]:
-    g, other = s["given"], fakers["en_GB"].last_name()
+    g = s["given"]
+    other = next(x for x in (fakers["en_GB"].last_name() for _ in range(100))
+                 if x not in (s["plain"], s["apos"], s["hyph"], s["marked"]))  # a near miss, not the subject
     n = s["phone"]
     nat = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.NATIONAL)
     local, domain = s["email"].split("@")
