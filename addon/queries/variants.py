@@ -79,26 +79,50 @@ def subject_clauses(subject: Subject) -> list[Clause]:
     return unique
 
 
+MAX_PIECES = 32  # queries one clause may become; beyond it a name's rarer spellings are left out
+
+
 def render(clause: Clause, phrase: Callable[[Form], str], any_of: Callable[[list[str]], str],
            all_of: Callable[[list[str]], str], max_len: int) -> list[str]:
     """A clause as query text, split into several when it would not fit ``max_len``: (A1|A2) B is A1 B | A2 B,
     so the largest group is cut in halves until every piece fits. A one-group clause gives its phrases as
-    separate items (they are OR-ed with everything else anyway)."""
-    groups = [list(g) for g in clause.groups]
+    separate items (they are OR-ed with everything else anyway). Should that take more than
+    :data:`MAX_PIECES` queries (a long name of many units), each group keeps only its first (most common)
+    forms: as typed, without marks, every joining; then the spellings with added marks."""
+    groups = [tuple(g) for g in clause.groups]
     if len(groups) == 1:
         return [phrase(f) for f in groups[0]]
+    smallest = all_of([any_of([phrase(g[0])]) for g in groups])
+    if len(smallest) > max_len:
+        raise InputError("search terms", f"one search clause is {len(smallest)} characters, over the {max_len} limit")
+    keep = max(len(g) for g in groups)
+    while True:
+        trimmed = [g[:keep] for g in groups]
+        out = _split(trimmed, phrase, any_of, all_of, max_len, MAX_PIECES)
+        if out is not None:
+            return out
+        keep = max(1, keep // 2)
+
+
+def _split(groups: list[tuple[Form, ...]], phrase, any_of, all_of, max_len: int, budget: int) -> list[str] | None:
+    """The pieces, or None when more than ``budget`` would be needed."""
     text = all_of([any_of([phrase(f) for f in g]) for g in groups])
     if len(text) <= max_len:
         return [text]
     big = max(range(len(groups)), key=lambda i: len(groups[i]))
-    if len(groups[big]) == 1:
-        raise InputError("search terms", f"one search clause is {len(text)} characters, over the {max_len} limit")
+    if len(groups[big]) == 1 or budget < 2:
+        return None
     half = len(groups[big]) // 2
-    out = []
+    out: list[str] = []
     for piece in (groups[big][:half], groups[big][half:]):
-        g = [tuple(x) for x in groups]
-        g[big] = tuple(piece)
-        out += render(Clause(clause.kind, tuple(g)), phrase, any_of, all_of, max_len)
+        g = list(groups)
+        g[big] = piece
+        got = _split(g, phrase, any_of, all_of, max_len, budget - len(out) - 1)
+        if got is None:
+            return None
+        out += got
+        if len(out) > budget:
+            return None
     return out
 
 
