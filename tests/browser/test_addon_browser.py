@@ -77,6 +77,7 @@ def test_preview_new_request_search_and_results(page, addon):
     text = _card(page).inner_text()
     found = int(re.search(r"(\d+) items", text).group(1))
     assert found == len(addon.services.store.results(ref)) > 0
+    assert re.search(r"(name|email|phone|identifier) in (header|body|attachment|file|cell)", text), text  # why each matched
     assert "✓ valid against Google's card schema" in page.locator("#validity").inner_text()
     screenshot(page, "preview-results", "preview.png")
     print(f"\npreview flow: {found} items in {time.perf_counter() - t0:.1f}s")

@@ -240,3 +240,14 @@ def test_results_name_emails_by_sender_date_subject_and_files_by_path():
     assert rows == ["Jane Doe &lt;jane@example.com&gt; · 2026-01-14 09:30 · My &lt;b&gt;account&lt;/b&gt;",
                     "Calls/2026/Notes"]
     assert "18c0ffee" not in str(card) and "<1@x>" not in str(card) and "1AbCdEfGh" not in str(card)
+
+
+def test_results_say_why_each_item_matched():
+    items = [{"source": "gmail", "account": "a@example.org", "message_id": "m1", "from": "x", "subject": "s",
+              "matched": [{"kind": "name", "part": "header", "confidence": "exact"},
+                          {"kind": "phone", "part": "attachment", "confidence": "variant"}]},
+             {"source": "drive", "account": "b@example.org", "file_id": "f1", "name": "Notes", "path": "Notes"}]
+    card = jobs.results_card(LINKS, "DSAR-2026-0001", items)
+    rows = [w["decoratedText"] for s in card["sections"] if s.get("header") == "Items" for w in s["widgets"]]
+    assert rows[0]["bottomLabel"] == "name in header; phone in attachment (variant)"
+    assert "bottomLabel" not in rows[1]  # no evidence kept: no empty label

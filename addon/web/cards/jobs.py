@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Mapping
 
-from ...search.display import where
+from ...search.display import where, why_matched
 from .links import Links
 from .widgets import Card, button, buttons, card, decorated, field_error, note, on_action, section, text
 
@@ -71,7 +71,8 @@ def results_card(links: Links, ref: str, items: Iterable[Mapping[str, Any]]) -> 
     rows = []
     for it in items[:MAX_ITEMS]:
         where, acct = item_line(it)
-        rows.append(decorated(where, top=f"{it['source']} · {acct}", icon=icons.get(it["source"], "description")))
+        rows.append(decorated(where, top=f"{it['source']} · {acct}", bottom=why_matched(it) or None,
+                              icon=icons.get(it["source"], "description")))
     if len(items) > MAX_ITEMS:
         rows.append(note(f"{len(items) - MAX_ITEMS} more. Full list: dsar search {ref} --json, or the export."))
     if not items:
