@@ -23,7 +23,8 @@ from .config import Settings
 from .errors import ConfigError
 
 _APIS = {"gmail": ("gmail", "v1"), "drive": ("drive", "v3"), "sheets": ("sheets", "v4"),
-         "directory": ("admin", "directory_v1")}
+         "directory": ("admin", "directory_v1"), "calendar": ("calendar", "v3"), "people": ("people", "v1"),
+         "chat": ("chat", "v1"), "forms": ("forms", "v1")}
 
 
 def discovery_document(api: str, root_url: str | None) -> dict:

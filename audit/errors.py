@@ -1,7 +1,7 @@
 """The audit package's exception root. (Shared by the trail and the transport: extend, don't replace.)"""
 from __future__ import annotations
 
-from addon.errors import DsarError, ExitCode, GoogleError, NotFound, Refused
+from dsar_base.errors import DsarError, ExitCode, GoogleError, NotFound, Refused
 
 
 class AuditError(DsarError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from addon.errors import ConfigError
+from dsar_base.errors import ConfigError
 
 from .checkpoints import Checkpoint, Signer, Verifier, sign_checkpoint
 from .errors import AuditError, AuditInputError, AuditWriteError, CaseKeyError, CaseKeyShredded

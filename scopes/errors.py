@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from addon.errors import DsarError, ExitCode, NotFound, Refused
+from dsar_base.errors import DsarError, ExitCode, NotFound, Refused
 
 if TYPE_CHECKING:
     from .guard import Decision

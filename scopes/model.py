@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from addon.cases.lifecycle import STATUSES
+from dsar_base.vocabulary import STATUSES
 
 _AUTH = "https://www.googleapis.com/auth/"
 
@@ -64,7 +64,7 @@ SCOPE_CLASS: dict[str, str] = {
 #: reading the item the user has open (per-message token), "auth"/"admin" support every other step.
 STEPS = ("search", "export", "erase", "track", "admin", "auth", "context")
 
-#: Case statuses (the case lifecycle is the source; repeated here by reference, not by copy).
+#: Case statuses (dsar_base.vocabulary is the source, shared with the lifecycle; by reference, not by copy).
 CASE_STATUSES: tuple[str, ...] = STATUSES
 ANY_STATUS = frozenset(STATUSES)
 #: A search may run from the moment a request is received until it is answered: while the case is

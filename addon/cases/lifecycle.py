@@ -2,17 +2,12 @@
 which need a reason. Pure; the store records each transition with its actor and time."""
 from __future__ import annotations
 
+from dsar_base.vocabulary import CASE_TYPES, OPEN, ROLES, STATUSES  # noqa: F401 (re-exported)
+
 from ..errors import Conflict, ExitCode
 
-STATUSES = (
-    "received", "identity_check", "searching", "review", "responded", "erasure_planned", "approved",
-    "erasure_partial", "erased", "verified", "closed", "refused", "withdrawn",
-)
-#: ``erasure_partial``: the run did everything it could, but something remains for a person (a Google Doc
-#: awaiting manual redaction); ``erased`` only when nothing does. Verification moves either to verified.
-OPEN = frozenset(STATUSES) - {"closed", "refused", "withdrawn"}
-ROLES = ("staff", "dpo", "auditor")
-
+#: Statuses, open statuses, roles and case types live in :mod:`dsar_base.vocabulary` (shared with the scope
+#: registry); the transitions between them are the lifecycle's own.
 _S, _D = frozenset({"staff", "dpo"}), frozenset({"dpo"})
 #: (from, to) -> roles allowed. "system" is the product itself (e.g. a finished search job).
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {

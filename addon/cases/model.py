@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from ..subjects.identifiers import Subject
 
-TYPES = ("access", "erasure")
+#: Every right in a UK privacy notice that the tool tracks as a case (Art. 15, 17, 16, 18, 21, 21(3)).
+TYPES = ("access", "erasure", "rectification", "restriction", "objection", "marketing_optout")
+#: Restriction (Art. 18(1)(a)-(d)): why processing is to be restricted.
+RESTRICTION_REASONS = ("accuracy_contested", "unlawful", "no_longer_needed", "objection_pending")
 
 
 @dataclass
@@ -28,6 +31,10 @@ class Case:
     notes: str = ""
     region: str = "ENG"
     history: list[dict] = field(default_factory=list)
+    #: Per-type facts, as personal as the subject (sealed with it at rest; see :mod:`addon.cases.details`):
+    #: rectification ``{"corrections": [{"field", "wrong", "correct"}]}``, objection ``{"processing"}``,
+    #: restriction ``{"reason"}`` (one of :data:`RESTRICTION_REASONS`), marketing_optout ``{}``.
+    details: dict = field(default_factory=dict)
 
     @property
     def effective_due(self) -> dt.date:
@@ -41,6 +48,7 @@ class Case:
             "due": self.due.isoformat(), "extended_due": self.extended_due.isoformat(),
             "effective_due": self.effective_due.isoformat(), "extended": self.extended, "assignee": self.assignee, "created_by": self.created_by,
             "created_at": self.created_at, "closed_at": self.closed_at,
+            "details": None if self.subject is None else dict(self.details),
             "subject": None if self.subject is None else {
                 "names": list(self.subject.names), "emails": list(self.subject.emails),
                 "phones": list(self.subject.phones), "identifiers": list(self.subject.identifiers),

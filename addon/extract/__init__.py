@@ -11,6 +11,7 @@ Every failure is an :class:`Unreadable` (encrypted, damaged, too large, nested t
 what staff should check by hand; nothing else escapes :func:`extract`.
 """
 from __future__ import annotations
+from typing import Callable
 
 from . import formats, ical, mail, office, opendoc, pdf, rtf, tables, text
 from .errors import Corrupt, Encrypted, TooDeep, TooLarge, Unreadable
@@ -43,32 +44,25 @@ def extract(data: bytes, mime: str | None, name: str | None = "", depth: int = 0
         raise Corrupt(f"could not be read ({type(e).__name__})") from None
 
 
+#: Family (from :mod:`addon.extract.formats`) -> reader of (data, name, depth); plain text for the rest.
+_READERS: dict[str, Callable[[bytes, str, int], Extracted]] = {
+    "pdf": lambda d, n, k: pdf.read(d),
+    "docx": lambda d, n, k: office.read_docx(d),
+    "pptx": lambda d, n, k: office.read_pptx(d),
+    "xlsx": lambda d, n, k: tables.read_xlsx(d),
+    "csv": lambda d, n, k: tables.read_delimited(d, n),
+    "tsv": lambda d, n, k: tables.read_delimited(d, n, "\t"),
+    "odf": lambda d, n, k: opendoc.read_odf(d),
+    "ods": lambda d, n, k: opendoc.read_ods(d),
+    "rtf": lambda d, n, k: rtf.read(d),
+    "ics": lambda d, n, k: ical.read(d),
+    "eml": lambda d, n, k: mail.read(d, k, _nested),
+    "html": lambda d, n, k: text.read_html(d),
+}
+
+
 def _read(fam: str, data: bytes, name: str, depth: int) -> Extracted:
-    if fam == "pdf":
-        return pdf.read(data)
-    if fam == "docx":
-        return office.read_docx(data)
-    if fam == "pptx":
-        return office.read_pptx(data)
-    if fam == "xlsx":
-        return tables.read_xlsx(data)
-    if fam == "csv":
-        return tables.read_delimited(data, name)
-    if fam == "tsv":
-        return tables.read_delimited(data, name, "\t")
-    if fam == "odf":
-        return opendoc.read_odf(data)
-    if fam == "ods":
-        return opendoc.read_ods(data)
-    if fam == "rtf":
-        return rtf.read(data)
-    if fam == "ics":
-        return ical.read(data)
-    if fam == "eml":
-        return mail.read(data, depth, _nested)
-    if fam == "html":
-        return text.read_html(data)
-    return text.read_text(data)
+    return _READERS.get(fam, lambda d, n, k: text.read_text(d))(data, name, depth)
 
 
 def _nested(data: bytes, mime: str, name: str, depth: int) -> Extracted | None:

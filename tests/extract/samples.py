@@ -24,23 +24,9 @@ MIME = {
 
 def pdf(text: str) -> bytes:
     """A one-page PDF showing ``text`` (Helvetica, WinAnsi, so Latin-1 letters survive)."""
-    from pypdf import PdfWriter
-    from pypdf.generic import ContentStream, DictionaryObject, NameObject
+    from sandbox.democompany.documents import pdf as page_of
 
-    w = PdfWriter()
-    page = w.add_blank_page(612, 792)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                             NameObject("/BaseFont"): NameObject("/Helvetica"),
-                             NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
-        {NameObject("/F1"): w._add_object(font)})})
-    esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("cp1252")
-    cs = ContentStream(None, w)
-    cs.set_data(b"BT /F1 12 Tf 72 720 Td (" + esc + b") Tj ET")
-    page[NameObject("/Contents")] = w._add_object(cs)
-    out = io.BytesIO()
-    w.write(out)
-    return out.getvalue()
+    return page_of([text])
 
 
 def encrypted_pdf(text: str, password: str = "s3cret") -> bytes:
