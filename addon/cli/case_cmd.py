@@ -169,6 +169,7 @@ def assign_cmd(ref, email, as_json) -> None:
     from ..cases.journal import CaseJournal, check_assignee
     from ..roles import actor, require, role_of
     from ..services import open_services
+    from ..tracker.status import tracker_status
     from ..tracker.writer import tracker_update
 
     services = open_services()
@@ -180,7 +181,7 @@ def assign_cmd(ref, email, as_json) -> None:
     case = CaseJournal(services.store).assign(services.store.get(ref), assignee, who)
     report = tracker_update(services, case.ref, actor=who)
     if as_json:
-        emit_json({**case.public(), "tracker": "updated" if report else "not written"})
+        emit_json({**case.public(), "tracker": tracker_status(services, case.ref)})
         return
     console.print(f"[bold]{escape(case.ref)}[/] is assigned to {escape(assignee)}.")
 

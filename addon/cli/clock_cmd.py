@@ -13,11 +13,12 @@ def _after(services, case, as_json: bool, message: str, extra: dict | None = Non
     """Write the tracker row, then print the case (with its clock and pauses) or ``message`` and the clock."""
     from ..cases.overview import case_view
     from ..tracker import tracker_update
+    from ..tracker.status import tracker_status
 
     report = tracker_update(services, case.ref)
     view = case_view(services.store, case)
     data = {**case.public(), "clock": view["clock"], "pauses": view["pauses"], **(extra or {}),
-            "tracker": "updated" if report else "not written"}
+            "tracker": tracker_status(services, case.ref)}
     if as_json:
         emit_json(data)
         return

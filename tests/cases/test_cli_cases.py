@@ -150,7 +150,7 @@ def test_assign_validates_records_and_updates_the_tracker(env):
     assert "not an address in example.test" in r.output
 
     out = json.loads(run(env, "case", "assign", case["ref"], "Staff@Example.test", "--json").output)
-    assert out["assignee"] == "staff@example.test" and out["tracker"] == "updated"
+    assert out["assignee"] == "staff@example.test" and out["tracker"]["state"] == "written"
     values = env.google("sheets").spreadsheets().values().get(spreadsheetId=sid, range="Tracker").execute()["values"]
     row = dict(zip(COLUMNS, next(v for v in values[1:] if v and v[0] == case["ref"])))
     assert row["Assignee"] == "staff@example.test"

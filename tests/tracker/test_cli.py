@@ -44,7 +44,7 @@ def test_tracker_follows_the_case_clock_and_status(env):
     assert "Clock paused" in row(env, sid, ref)["Action"]
     out = json.loads(run(env, "case", "resume", ref, "--on", answered.isoformat(), "--json").output)
     moved = deadlines.paused_due(received, [(asked, answered)])
-    assert out["due"] == moved.isoformat() and out["tracker"] == "updated"
+    assert out["due"] == moved.isoformat() and out["tracker"]["state"] == "written"
     assert from_serial(row(env, sid, ref)["Due"]) == moved
 
     out = json.loads(run(env, "case", "extend", ref, "--reason", "six mailboxes, 3,000 messages", "--json").output)
@@ -76,7 +76,7 @@ def test_extension_after_the_first_month_is_refused(env):
 def test_commands_without_a_tracker_still_work(env):
     ref = json.loads(run(env, "case", "open", "--type", "access", "--name", "Jane Doe", "--json").output)["ref"]
     out = json.loads(run(env, "case", "status", ref, "identity_check", "--json").output)
-    assert out["status"] == "identity_check" and out["tracker"] == "not written"
+    assert out["status"] == "identity_check" and out["tracker"]["state"] == "not set up"
     result = run(env, "tracker", "sync", code=ConfigError.exit_code)
     assert "dsar tracker init" in result.output
 
