@@ -24,7 +24,7 @@ from .errors import ConfigError
 
 _APIS = {"gmail": ("gmail", "v1"), "drive": ("drive", "v3"), "sheets": ("sheets", "v4"),
          "directory": ("admin", "directory_v1"), "calendar": ("calendar", "v3"), "people": ("people", "v1"),
-         "chat": ("chat", "v1"), "forms": ("forms", "v1")}
+         "chat": ("chat", "v1"), "forms": ("forms", "v1"), "reports": ("admin", "reports_v1")}
 
 
 def discovery_document(api: str, root_url: str | None) -> dict:

@@ -57,7 +57,11 @@ class Services:
             from .scale.redis_pacer import RedisPacer
 
             return RedisPacer(url, prefix=redis_prefix() + "pace:")
-        return Pacer()
+        from audit.pacer import project_limits_from
+
+        from .scale.quota_plan import organisation_quotas  # Google's project quotas, or the organisation's
+
+        return Pacer(project=project_limits_from(organisation_quotas(self.settings)))
 
     @cached_property
     def seam(self) -> Seam:

@@ -39,6 +39,7 @@ def checks(settings: Settings) -> list[Check]:
                      "DSAR_OAUTH_CLIENT_FILE (sign in as yourself)."))
     out.append(_home_check(settings))
     out.append(_art15_check(settings))
+    out.append(_sources_check(settings))
     out.append(Check("actor", bool(settings.actor), f"acting as {settings.actor}" if settings.actor else "no DSAR_ACTOR set",
                      "" if settings.actor else "export DSAR_ACTOR=you@your-domain (or sign in with 'dsar auth login')"))
     dpo = os.environ.get("DSAR_DPO") or settings.extra.get("dpo")
@@ -73,6 +74,24 @@ def checks(settings: Settings) -> list[Check]:
         except Exception as e:  # a wrong key is reported, not raised
             out.append(Check("sign-in", False, str(e), "Set the key the secrets were written with."))
     return out
+
+
+def _sources_check(settings: Settings) -> Check:
+    """Which sources a search covers (Calendar, Contacts, Chat, Forms only when enabled), and those no API reaches."""
+    from .search.coverage import OPTIONAL, coverage_statement
+
+    try:
+        st = coverage_statement(settings)
+    except DsarError as e:
+        return Check("sources", False, str(e), "Set DSAR_SOURCES to a comma-separated list, e.g. calendar,contacts,chat,forms")
+    on = [e["source"] for e in st if e["status"] == "searched"]
+    off = [e["source"] for e in st if e["status"] == "off"]
+    none = [e["source"] for e in st if e["status"] == "unreachable"]
+    msg = (f"sources searched: {', '.join(on)}; switched off: {', '.join(off) or 'none'}; no API reaches: "
+           f"{', '.join(none)} (the access report says what to do for each)")
+    fix = (f"to search them too: export DSAR_SOURCES={','.join(o for o in OPTIONAL)} (their read scopes are asked for "
+           "only then)") if off else ""
+    return Check("sources", True, msg, fix)
 
 
 def _home_check(settings: Settings) -> Check:

@@ -15,9 +15,13 @@
 const DSAR_BASE_URL = 'https://dsar.example.com';
 
 const STATUSES = ['received', 'identity_check', 'searching', 'review', 'responded', 'erasure_planned',
-  'approved', 'erasure_partial', 'erased', 'verified', 'closed', 'refused', 'withdrawn'];
+  'approved', 'erasure_partial', 'erased', 'verified', 'closed', 'refused', 'withdrawn',
+  'rectification_planned', 'plan_approved', 'rectified', 'rectification_partial', 'restricted', 'lifted',
+  'objection_upheld', 'objection_rejected', 'suppressed'];
 /** Statuses in which the statutory deadline no longer runs (answered, erased or ended). */
-const DONE_STATUSES = ['responded', 'erased', 'verified', 'closed', 'refused', 'withdrawn'];
+const DONE_STATUSES = ['responded', 'erased', 'verified', 'closed', 'refused', 'withdrawn',
+  'rectified', 'rectification_partial', 'restricted', 'lifted', 'objection_upheld', 'objection_rejected',
+  'suppressed'];
 const REQUIRED_COLUMNS = ['Ref', 'Due', 'Status'];
 const HEADER_PROTECTION = 'DSAR tracker header (managed by the DSAR tool)';
 const SOON_DAYS = 7;

@@ -17,6 +17,7 @@ class Purpose:
     purpose: str = ""  # plain words, e.g. "Art. 15 subject access search"
     legal_basis: str = ""  # e.g. "UK GDPR Art. 6(1)(c) legal obligation; Art. 15"
     sealed: Mapping[str, str] = field(default_factory=dict)  # values to seal under the case key
+    role: str | None = None  # the actor's role, for operations reserved to some (e.g. admin.reports.read)
 
     def with_(self, **changes) -> "Purpose":
         return replace(self, **changes)

@@ -10,7 +10,7 @@ from .canonical import canonical_json
 
 CSV_COLUMNS = ("seq", "time", "actor", "case", "purpose", "legal_basis", "operation", "api_method", "http_method",
                "path_template", "scopes", "quota_units", "status", "item_count", "bytes", "latency_ms", "outcome",
-               "attempt", "batch", "detail", "sealed_fields", "prev", "leaf")
+               "attempt", "batch", "intent", "detail", "sealed_fields", "prev", "leaf")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

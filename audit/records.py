@@ -19,10 +19,13 @@ VERSION = 1
 GENESIS = bytes(32)
 _TEXT = ("purpose", "legal_basis", "operation", "api_method", "http_method", "path_template", "detail")
 _COUNTS = ("quota_units", "item_count", "bytes")
-CALLER_FIELDS = frozenset(("actor", "case", "scopes", "status", "latency_ms", "outcome", "attempt", "batch")
+CALLER_FIELDS = frozenset(("actor", "case", "scopes", "status", "latency_ms", "outcome", "attempt", "batch", "intent")
                           + _TEXT + _COUNTS)
 ASSIGNED_FIELDS = ("v", "seq", "time", "prev", "sealed", "lookup")
-OUTCOMES = ("ok", "error", "refused", "retry", "shred", "checkpoint")
+OUTCOMES = ("ok", "error", "refused", "retry", "shred", "checkpoint", "intent", "unknown")
+#: ``intent``: written (durably) before a request leaves the seam; the record of its answer, or the
+#: ``unknown`` that recovery writes when none came, carries ``intent`` = the intent's seq (audit/intents.py).
+INTENT, UNKNOWN = "intent", "unknown"
 _OUTCOME_RE = re.compile(r"^[a-z][a-z_-]{0,31}$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -85,6 +88,11 @@ def normalise(fields: Mapping[str, Any]) -> dict:
     if batch is not None and not isinstance(batch, str):
         raise AuditInputError("audit record: batch must be a batch id or null")
     out["batch"] = batch
+    intent = _int(fields, "intent", None)
+    if intent is not None:  # only records that answer an intent carry the field (older records keep their shape)
+        if outcome == INTENT:
+            raise AuditInputError("audit record: an intent cannot point to an intent")
+        out["intent"] = intent
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Iterable
 
 from .errors import AuditInputError
 
-INTERNAL_OPERATIONS = ("audit.checkpoint",)
+INTERNAL_OPERATIONS = ("audit.checkpoint", "audit.reconcile")
 NO_CASE = "(no case)"
 
 

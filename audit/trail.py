@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from dsar_base.errors import ConfigError
 
 from .checkpoints import Checkpoint, Signer, Verifier, sign_checkpoint
 from .errors import AuditError, AuditInputError, AuditWriteError, CaseKeyError, CaseKeyShredded
+from .intents import GRACE_S, OpenIntent, is_stale, open_intents, unknown_fields
 from .keys import CaseKeys, load_master_keys, load_signer, mac_with, seal_with
 from .merkle import Frontier, consistency_proof, inclusion_proof, node_hash, range_hash, root_of
 from .records import GENESIS, Record, assemble, check_sealed_names, normalise, now_rfc3339, parse_time
@@ -25,6 +27,8 @@ from .store import SUBTREE_CACHE_HEIGHT, Head, ShredMark, Store, StoredCheckpoin
 CHECKPOINT_EVERY_S = 60.0
 PROOF_FORMAT = "dsar-audit-proof/1"
 SYSTEM_ACTOR = "system:audit"
+INTENTS_FROM = "intents_open_from"  # meta: no intent below this seq is still open
+_INTENT_MARK = b'"outcome":"intent"'
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class AuditTrail:
         self.checkpoint_every = checkpoint_every
         self.clock = clock
         self._next_checkpoint: float | None = None
+        self._group_pid = -1  # group commit state, made afresh in each process (see _group)
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, home: str | os.PathLike | None = None, origin: str | None = None,
@@ -84,16 +89,61 @@ class AuditTrail:
         return self.append_many([(fields, sealed)])[0]
 
     def append_many(self, items: list[tuple[Mapping[str, Any], Mapping[str, str] | None]]) -> list[Record]:
-        """Append several records in one durable transaction (group commit: one fsync), all or none —
-        e.g. the parts of one batch request."""
+        """Append several records in one durable transaction (one fsync), all or none — e.g. the parts of
+        one batch request. Concurrent callers in this process share transactions (group commit): whoever
+        finds no commit running writes every request queued so far in one transaction, the others wait for
+        it; each returns only once its own records are durable. A request that fails is retried alone, so
+        it never fails another's."""
         try:
             prepared = [_prepare(fields, sealed) for fields, sealed in items]
-            with self.store.writer() as tx:
-                return [self._append_in(tx, base, sealed)[0] for base, sealed in prepared]
-        except AuditWriteError:
-            raise
         except Exception as e:
             raise AuditWriteError(f"audit record not written: {e}") from e
+        me = _Waiter(prepared)
+        cond = self._group()
+        with cond:
+            self._queue.append(me)
+            while self._busy and not me.done:
+                cond.wait()
+            leader = not me.done
+            if leader:
+                self._busy = True
+                group, self._queue = self._queue, []
+        if leader:
+            try:
+                self._write_group(group)
+            finally:
+                with cond:
+                    self._busy = False
+                    cond.notify_all()
+        if me.error is not None:
+            if isinstance(me.error, AuditWriteError):
+                raise me.error
+            raise AuditWriteError(f"audit record not written: {me.error}") from me.error
+        return me.result
+
+    def _group(self) -> threading.Condition:
+        if self._group_pid != os.getpid():  # new, or forked: never share the parent's lock state
+            self._group_pid = os.getpid()
+            self._cond = threading.Condition()
+            self._queue: list[_Waiter] = []
+            self._busy = False
+        return self._cond
+
+    def _write_group(self, group: list["_Waiter"]) -> None:
+        try:
+            with self.store.writer() as tx:
+                results = [[self._append_in(tx, base, sealed)[0] for base, sealed in w.items] for w in group]
+        except Exception as e:
+            if len(group) == 1:
+                group[0].error = e
+            else:
+                for w in group:
+                    self._write_group([w])
+        else:
+            for w, r in zip(group, results):
+                w.result = r
+        for w in group:
+            w.done = True
 
     def _append_in(self, tx: WriteTx, base: dict, sealed: Mapping[str, str] | None) -> tuple[Record, Frontier]:
         head = tx.head()
@@ -207,12 +257,17 @@ class AuditTrail:
     def size(self) -> int:
         return self.store.head().size
 
-    def records(self, start: int = 0, end: int | None = None, case: str | None = None) -> Iterator[Record]:
+    def records(self, start: int = 0, end: int | None = None, case: str | None = None, *,
+                intents: bool = False) -> Iterator[Record]:
+        """Committed records in seq order. Write-ahead ``intent`` records are left out unless ``intents``:
+        each call is then one record (its answer, or ``unknown``), as reports and counts expect."""
         for row in self.store.records(start, end, case):
+            if not intents and _INTENT_MARK in row.body:
+                continue
             yield Record.from_body(row.body, bytes(row.leaf))
 
     def record(self, seq: int) -> Record:
-        for r in self.records(seq, seq + 1):
+        for r in self.records(seq, seq + 1, intents=True):
             return r
         raise AuditInputError(f"seq {seq}: no such record (the trail has {self.size()})")
 
@@ -258,6 +313,51 @@ class AuditTrail:
         from .verify import verify_store
 
         return verify_store(self.store, self.verifier, **kw)
+
+    # -- write-ahead intents ----------------------------------------------------------------------
+    def unresolved(self) -> list[OpenIntent]:
+        """Intents no record answers yet (in flight, or a process died between answer and commit)."""
+        start = int(self.store.meta(INTENTS_FROM) or 0)
+        return open_intents((r.seq, r.body) for r in self.store.records(start))
+
+    def recover(self, actor: str = SYSTEM_ACTOR, grace_s: float = GRACE_S) -> list[Record]:
+        """Close every intent older than ``grace_s`` that has no answer with an ``outcome: unknown``
+        record (the call may have been served; now it is counted). Runs under the write lock, so two
+        recoveries never close one intent twice; remembers where open intents can start (meta)."""
+        now = self.clock()
+        try:
+            with self.store.writer() as tx:
+                start = int(tx.meta(INTENTS_FROM) or 0)
+                head = tx.head()
+                pending = open_intents((r.seq, r.body) for r in self.store.records(start, head.size))
+                closed = []
+                for intent in pending:
+                    if not is_stale(intent, now, grace_s):
+                        continue
+                    body = next(iter(self.store.records(intent.seq, intent.seq + 1))).body
+                    fields = unknown_fields(body, intent.seq)
+                    fields["actor"] = fields.get("actor") or actor
+                    fields["detail"] += f"; closed by {actor}"
+                    closed.append(self._append_in(tx, normalise(fields), None)[0])
+                still = [i.seq for i in pending if not is_stale(i, now, grace_s)]
+                tx.set_meta(INTENTS_FROM, str(min(still) if still else head.size))
+        except AuditError:
+            raise
+        except Exception as e:
+            raise AuditWriteError(f"intents not recovered: {e}") from e
+        return closed
+
+
+class _Waiter:
+    """One caller's records in the group commit queue."""
+
+    __slots__ = ("items", "result", "error", "done")
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+        self.result: list[Record] = []
+        self.error: BaseException | None = None
+        self.done = False
 
 
 def _prepare(fields: Mapping[str, Any], sealed: Mapping[str, str] | None) -> tuple[dict, Mapping[str, str] | None]:

@@ -3,8 +3,11 @@ gspread and google-auth token refreshes alike.
 
 For each request (and each part of a batch) it classifies the API method, resolves the operation from the
 stated purpose, asks the guard, keeps to the egress allow-list, paces under the user's quota, sends with
-timeouts and retries, and appends one audit record per attempt. A record is committed before the response
-is handed back; if it cannot be, the response is discarded and the call refused.
+timeouts and retries, and appends one audit record per attempt. Before each attempt leaves, a write-ahead
+``intent`` record is committed (one group commit for a batch and its parts), so a process killed between
+Google's answer and the record's commit leaves an intent that verification reports and recovery closes
+(audit/intents.py). The answer's record points to its intent and is committed before the response is
+handed back; if it cannot be, the response is discarded and the call refused.
 """
 from __future__ import annotations
 
@@ -43,6 +46,10 @@ class Seam:
     timeout: tuple[float, float] = (10.0, 120.0)
     default_purpose: Purpose | None = None
     sleep: Callable[[float], None] = time.sleep
+    write_ahead: bool = True  # False only to measure the cost of intents (bench/bench_seam.py --no-intent)
+    #: Test hook: called with "sent" (intent committed, request not yet sent) and "answered" (response
+    #: read, its record not yet committed), so a test can kill the process exactly there.
+    fault: Callable[[str], None] | None = None
 
     def session(self, credentials, principal: str) -> AuthorizedSession:
         """A requests session for gspread and plain calls; its token refreshes pass the seam too."""
@@ -117,7 +124,7 @@ class AuditedAdapter(HTTPAdapter):
         if op is None:
             return None, f"{c.api_method} is not declared for the {purpose.step!r} step"
         decision = self.seam.guard.check(op, c.api_method, set(scopes), purpose.case_status,
-                                         has_case=purpose.case is not None)
+                                         has_case=purpose.case is not None, role=purpose.role)
         return op, None if decision.allowed else decision.reason
 
     def _send_with_retries(self, request, purpose, call, parts, scopes, timeout, verify, cert, proxies):
@@ -128,6 +135,9 @@ class AuditedAdapter(HTTPAdapter):
         idempotent = not any(c.api_method in NOT_IDEMPOTENT for c in members)
         for attempt in range(1, seam.retry.max_attempts + 1):
             seam.pacer.acquire(self.principal, bucket, units)
+            ia = self._intents(purpose, call, parts, scopes, attempt) if seam.write_ahead else {}
+            if seam.fault:
+                seam.fault("sent")
             t0 = time.perf_counter()
             try:
                 resp = super().send(request, stream=False, timeout=timeout or seam.timeout, verify=verify,
@@ -140,10 +150,10 @@ class AuditedAdapter(HTTPAdapter):
                 for c in members:
                     self._record(purpose, c, scopes, outcome="retry" if again else "error", attempt=attempt,
                                  latency_ms=latency, detail=type(e).__name__, batch=call.path_template if parts else None,
-                                 pending=pending)
+                                 pending=pending, intent=ia.get(id(c)))
                 if parts:
                     self._record(purpose, call, scopes, outcome="retry" if again else "error", attempt=attempt,
-                                 latency_ms=latency, detail=type(e).__name__, pending=pending)
+                                 latency_ms=latency, detail=type(e).__name__, pending=pending, intent=ia.get(id(call)))
                 self._commit(pending)
                 if not again:
                     raise TransportError(
@@ -153,6 +163,8 @@ class AuditedAdapter(HTTPAdapter):
                 seam.sleep(seam.retry.delay(attempt, None))
                 continue
             latency = (time.perf_counter() - t0) * 1000
+            if seam.fault:
+                seam.fault("answered")
             status = resp.status_code
             ctype = resp.headers.get("Content-Type", "")
             retryable = is_retryable_status(status, content) and (idempotent or status in (429, 503) or status == 403)
@@ -162,19 +174,20 @@ class AuditedAdapter(HTTPAdapter):
                 statuses = wire.batch_statuses(ctype, content) if status < 300 else [(None, b"")] * len(parts)
                 pending = []
                 self._record(purpose, call, scopes, status=status, outcome=outcome, attempt=attempt,
-                             latency_ms=latency, nbytes=len(content), pending=pending)
+                             latency_ms=latency, nbytes=len(content), pending=pending, intent=ia.get(id(call)))
                 for c, (st, body) in zip(parts, statuses + [(None, b"")] * (len(parts) - len(statuses))):
                     part_outcome = outcome if status >= 300 else ("ok" if st is not None and st < 400 else "error")
                     if st in (429,) or (st == 403 and body and b"ateLimitExceeded" in body):
                         seam.pacer.pushed_back(self.principal, bucket)
                     self._record(purpose, c, scopes, status=st, outcome=part_outcome, attempt=attempt,
                                  latency_ms=latency, nbytes=len(body), batch=call.path_template,
-                                 items=wire.item_count(c.api_method, st, "application/json", body), pending=pending)
+                                 items=wire.item_count(c.api_method, st, "application/json", body), pending=pending,
+                                 intent=ia.get(id(c)))
                 self._commit(pending)
             else:
                 self._record(purpose, call, scopes, status=status, outcome=outcome, attempt=attempt,
                              latency_ms=latency, nbytes=len(content),
-                             items=wire.item_count(call.api_method, status, ctype, content))
+                             items=wire.item_count(call.api_method, status, ctype, content), intent=ia.get(id(call)))
             if again:
                 seam.pacer.pushed_back(self.principal, bucket)
                 seam.sleep(seam.retry.delay(attempt, retry_after(resp.headers, content)))
@@ -186,7 +199,7 @@ class AuditedAdapter(HTTPAdapter):
     def _record(self, purpose: Purpose | None, c: wire.Call, scopes: Iterable[str], *, operation: str | None = None,
                 outcome: str, status: int | None = None, attempt: int = 1, latency_ms: float = 0.0,
                 nbytes: int = 0, items: int = 0, detail: str = "", batch: str | None = None,
-                pending: list | None = None) -> None:
+                pending: list | None = None, intent: int | None = None) -> None:
         """Append one record, or queue it on ``pending`` so a batch's records commit together (one fsync)."""
         p = purpose or Purpose(actor="unknown", step="none")
         op = operation or c.operation
@@ -198,22 +211,36 @@ class AuditedAdapter(HTTPAdapter):
             "outcome": outcome, "attempt": attempt, "batch": batch,
             "detail": (detail + f" principal={self.principal}").strip(),
         }
+        if intent is not None:
+            fields["intent"] = intent
         sealed = {**dict(p.sealed), **c.sealed} if p.case else None
         if pending is not None:
             pending.append((fields, sealed or None))
         else:
             self._commit([(fields, sealed or None)])
 
-    def _commit(self, entries: list) -> None:
+    def _intents(self, purpose: Purpose | None, call: wire.Call, parts: list[wire.Call], scopes: list[str],
+                 attempt: int) -> dict[int, int]:
+        """Commit the write-ahead intents of one attempt (a batch and its parts: one group commit) and
+        return id(call) -> intent seq. No content: no status, counts or sealed values, only what is asked."""
+        members = [call, *parts] if parts else [call]
+        pending: list = []
+        for c in members:
+            self._record(purpose, c, scopes, outcome="intent", attempt=attempt, pending=pending,
+                         batch=call.path_template if parts and c is not call else None)
+        pending = [(fields, None) for fields, _ in pending]  # never a subject value in an intent
+        records = self._commit(pending)
+        return {id(c): r.seq for c, r in zip(members, records or ()) if hasattr(r, "seq")}
+
+    def _commit(self, entries: list) -> list:
         if not entries:
-            return
+            return []
         trail = self.seam.trail
         try:
             if len(entries) > 1 and hasattr(trail, "append_many"):
-                trail.append_many(entries)
+                out = list(trail.append_many(entries))
             else:
-                for fields, sealed in entries:
-                    trail.append(fields, sealed=sealed)
+                out = [trail.append(fields, sealed=sealed) for fields, sealed in entries]
         except AuditWriteError:
             raise
         except Exception as e:  # any store failure refuses the call
@@ -221,3 +248,4 @@ class AuditedAdapter(HTTPAdapter):
         maybe = getattr(trail, "maybe_checkpoint", None)
         if maybe:
             maybe()
+        return out

@@ -11,6 +11,11 @@ Problems are reported with the seq they concern and one of these kinds:
 * ``reordered``  a record is stored out of seq order (e.g. two rows swapped)
 * ``truncated``  records at the end are gone, as a signed checkpoint (or the tree head) proves
 * ``bad-signature``  a checkpoint's signature does not verify (forged or altered checkpoint)
+
+Apart from these integrity problems, every write-ahead ``intent`` that no record answers is listed as
+``unresolved`` with its seq and time: a call that may have been served while its record was lost. Those
+older than the grace period (:data:`audit.intents.GRACE_S`) make the trail incomplete until
+``dsar audit recover`` closes them; younger ones may still be in flight.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from dataclasses import dataclass, field
 
 from .checkpoints import Verifier, verify_checkpoint
 from .errors import CheckpointError
+from .intents import GRACE_S, IntentTracker, OpenIntent, is_stale
 from .merkle import Frontier
 from .records import GENESIS
 from .store import Store
@@ -48,22 +54,40 @@ class Verdict:
     latest_checkpoint: int | None = None  # size of the newest checkpoint whose root was verified
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    unresolved: list[OpenIntent] = field(default_factory=list)  # intents without an answer, stale or in flight
+    stale: list[OpenIntent] = field(default_factory=list)  # ... of which older than the grace period
 
     @property
     def ok(self) -> bool:
+        """Integrity: every hash, link, root and signature holds (unresolved intents are not tampering)."""
         return not self.problems
+
+    @property
+    def complete(self) -> bool:
+        """Every intent older than the grace period has an answer (or a recovery's ``unknown``)."""
+        return not self.stale
+
+    def unresolved_lines(self) -> list[str]:
+        stale = {i.seq for i in self.stale}
+        return [f"seq {i.seq}: unresolved: intent at {i.time} has no outcome "
+                + ("(run 'dsar audit recover')" if i.seq in stale else "(may still be in flight)")
+                for i in self.unresolved]
 
     def __str__(self) -> str:
         if self.ok:
             cp = (f"checkpoint {self.latest_checkpoint} verified ({self.checkpoints_verified} of "
                   f"{self.checkpoints} signed checkpoints)" if self.latest_checkpoint is not None else "no checkpoint yet")
-            return f"OK: {self.records} records, chain intact, {cp}"
+            tail = (f"; {len(self.stale)} unresolved intent(s) older than the grace period" if self.stale else
+                    f"; {len(self.unresolved)} intent(s) in flight" if self.unresolved else "")
+            return f"OK: {self.records} records, chain intact, {cp}{tail}"
         return f"FAILED: {len(self.problems)} problem(s) in {self.records} records"
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "records": self.records, "checkpoints": self.checkpoints,
                 "checkpoints_verified": self.checkpoints_verified, "latest_checkpoint": self.latest_checkpoint,
                 "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message} for p in self.problems],
+                "complete": self.complete,
+                "unresolved": [{"seq": i.seq, "time": i.time, "stale": i in self.stale} for i in self.unresolved],
                 "seconds": round(self.seconds, 3)}
 
 
@@ -209,7 +233,8 @@ def _fast_fields(body: bytes, leaf: bytes, stored: bytes) -> tuple | None:
     return int(digits), leaf, stored, body[i + 8:i + 72].decode("ascii", "replace")
 
 
-def verify_store(store: Store, verifier: Verifier, lookahead: int = 64) -> Verdict:
+def verify_store(store: Store, verifier: Verifier, lookahead: int = 64, grace_s: float = GRACE_S,
+                 now: float | None = None) -> Verdict:
     """Verify the trail as of the tree head read first: a writer may keep appending meanwhile (workers,
     the web app), and every record below the head was committed with or before it, so records and
     checkpoints past that head belong to the next verification, not to a false "truncated". A signed
@@ -235,6 +260,8 @@ def verify_store(store: Store, verifier: Verifier, lookahead: int = 64) -> Verdi
     walk = _Walk(targets, lookahead)
     sha256 = hashlib.sha256
     feed = walk.feed
+    intents = IntentTracker()
+    track = intents.feed
     count = 0
     for row_seq, body, stored in store.records(end=head.size):
         count += 1
@@ -252,6 +279,7 @@ def verify_store(store: Store, verifier: Verifier, lookahead: int = 64) -> Verdi
         if leaf != stored and item[0] not in walk.flagged:
             walk.add(item[0], "modified", "content does not match its leaf hash")
         feed(item)
+        track(item[0], body)
     walk.finish()
     present = walk.next_seq
     problems = walk.problems + sig_problems
@@ -272,5 +300,8 @@ def verify_store(store: Store, verifier: Verifier, lookahead: int = 64) -> Verdi
     verdict.problems = sorted(problems, key=lambda p: (p.seq, KINDS.index(p.kind)))
     verdict.checkpoints_verified = len(walk.verified)
     verdict.latest_checkpoint = max(walk.verified) if walk.verified else None
+    verdict.unresolved = intents.unresolved()
+    clock = time.time() if now is None else now
+    verdict.stale = [i for i in verdict.unresolved if is_stale(i, clock, grace_s)]
     verdict.seconds = time.perf_counter() - t0
     return verdict

@@ -1,7 +1,10 @@
-"""Audit overhead per Google call: the same calls through the audited seam and through a plain
-googleapiclient, against the sandbox (quota off), in one run. Prints ms per call and the overhead as a % of a
-sandbox call (loopback, ~ms) — an upper bound: a real Google call takes far longer, the overhead does not.
-Run: python bench/bench_seam.py [--calls N]"""
+"""Audit overhead per Google call, and what the write-ahead intent adds to it: the same calls against the
+sandbox (quota off) through a plain googleapiclient, through the seam as before issue 16 (``--no-intent``
+mode: one durable record after the answer), and through the seam with write-ahead intents (one durable
+intent commit before the request leaves, one after), single calls and batches of 50. Modes are
+interleaved round by round to share the machine's noise; medians are printed with the overhead in ms and
+as a % of a 100 ms Google call (the goal: intents add < 2 %).
+Run: python bench/bench_seam.py [--calls N] [--batches N] [--rounds N]"""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +31,8 @@ from sandbox.democompany import write_fixture  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
 
 READ = "https://www.googleapis.com/auth/gmail.readonly"
+GOOGLE_CALL_MS = 100.0
+BATCH = 50
 
 
 def timed(fn, n: int) -> list[float]:
@@ -41,7 +46,9 @@ def timed(fn, n: int) -> list[float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--calls", type=int, default=400)
+    ap.add_argument("--calls", type=int, default=150, help="single calls per mode per round")
+    ap.add_argument("--batches", type=int, default=6, help="batches of 50 per mode per round")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         fx = Path(tmp) / "fixture"
@@ -50,25 +57,57 @@ def main() -> None:
             user = next(u.email for u in sb.ws.users.values() if u.admin)
             services = open_services(Settings(home=Path(tmp) / "home", sandbox_url=sb.url, actor=user,
                                               domain=sb.ws.domain, admin=user, extra={"dpo": user}))
-            services.seam.pacer.enabled = False  # measure the seam, not Gmail's 250 units/s pacing
+            seam = services.seam
+            seam.pacer.enabled = False  # measure the seam, not Gmail's 250 units/s pacing
             case = open_case(services, "access", ["Jane Doe"], [], [], [], dt.date(2026, 11, 2), user)
             audited = services.clients.gmail(user, (READ,))
             info = requests.get(sb.url + "/_sandbox/service-account.json", timeout=5).json()
             creds = service_account.Credentials.from_service_account_info(info, scopes=[READ], subject=user)
             plain = build_from_document(discovery_document("gmail", sb.url), credentials=creds)
-            mid = plain.users().messages().list(userId="me", maxResults=1).execute()["messages"][0]["id"]
+            ids = [m["id"] for m in plain.users().messages().list(userId="me", maxResults=BATCH).execute()["messages"]]
+            mid = ids[0]
+
+            def one(client):
+                return lambda: client.users().messages().get(userId="me", id=mid, format="metadata").execute()
+
+            def batch(client):
+                def run():
+                    b = client.new_batch_http_request()
+                    for i in ids:
+                        b.add(client.users().messages().get(userId="me", id=i, format="metadata"))
+                    b.execute()
+                return run
+
+            single: dict[str, list[float]] = {"plain": [], "seam": [], "seam+intent": []}
+            batched: dict[str, list[float]] = {k: [] for k in single}
             with acting(search_purpose(case, user, "searching")):
-                audited.users().messages().get(userId="me", id=mid).execute()  # token exchange, connections
-                for _ in range(3):  # interleave to share machine noise
-                    p = timed(lambda: plain.users().messages().get(userId="me", id=mid, format="metadata").execute(), args.calls)
-                    a = timed(lambda: audited.users().messages().get(userId="me", id=mid, format="metadata").execute(), args.calls)
-            pm, am = statistics.median(p), statistics.median(a)
+                one(audited)()  # token exchange, connections
+                for _ in range(args.rounds):
+                    for mode, client in (("plain", plain), ("seam", audited), ("seam+intent", audited)):
+                        seam.write_ahead = mode == "seam+intent"
+                        single[mode] += timed(one(client), args.calls)
+                        batched[mode] += timed(batch(client), args.batches)
+            seam.write_ahead = True
+            med = {k: statistics.median(v) for k, v in single.items()}
+            bmed = {k: statistics.median(v) for k, v in batched.items()}
             n = services.trail.size()
-            print(f"plain googleapiclient : {pm:.3f} ms/call (median of {args.calls})")
-            print(f"through the seam      : {am:.3f} ms/call  (+{am - pm:.3f} ms: classify, guard, durable append)")
-            print(f"audit overhead        : {100 * (am - pm) / pm:.1f}% of a loopback sandbox call; "
-                  f"{100 * (am - pm) / 100:.2f}% of a 100 ms Google call")
-            print(f"trail now holds {n} records; verify: {services.trail.verify().ok}")
+            verdict = services.trail.verify(grace_s=0)
+            print(f"single call (median of {len(single['plain'])} per mode, {args.rounds} interleaved rounds):")
+            for k in single:
+                print(f"  {k:<12} {med[k]:8.3f} ms/call")
+            intent_ms = med["seam+intent"] - med["seam"]
+            print(f"  seam (record after the answer) over plain: +{med['seam'] - med['plain']:.3f} ms")
+            print(f"  write-ahead intent over today's seam:      +{intent_ms:.3f} ms/call = "
+                  f"{100 * intent_ms / GOOGLE_CALL_MS:.2f}% of a {GOOGLE_CALL_MS:.0f} ms Google call (goal < 2%)")
+            print(f"batch of {BATCH} (median of {len(batched['plain'])} per mode):")
+            for k in batched:
+                print(f"  {k:<12} {bmed[k]:8.3f} ms/batch ({bmed[k] / BATCH:.3f} ms/part)")
+            b_intent = bmed["seam+intent"] - bmed["seam"]
+            print(f"  write-ahead intent over today's seam:      +{b_intent:.3f} ms/batch (one group commit of "
+                  f"{BATCH + 1} intents) = {100 * b_intent / GOOGLE_CALL_MS:.2f}% of one {GOOGLE_CALL_MS:.0f} ms "
+                  f"batch call, {100 * b_intent / BATCH / GOOGLE_CALL_MS:.3f}% per part")
+            print(f"trail now holds {n} records; verify: ok={verdict.ok} complete={verdict.complete} "
+                  f"unresolved={len(verdict.unresolved)}")
 
 
 if __name__ == "__main__":

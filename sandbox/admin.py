@@ -56,8 +56,13 @@ def quota() -> Response:
 @bp.put("/quota")
 def set_quota() -> Response:
     q = sandbox().quotas
-    q.enabled = bool((request.get_json(silent=True) or {}).get("enabled", True))
-    q.reset()
+    body = request.get_json(silent=True) or {}
+    q.configure(body)  # enabled, and per-project limits ({"project": {"drive": 600}} per minute)
+    if "export_limit" in body:  # files.export's 10 MB limit, lowered for tests
+        from .drive.export import LIMIT
+        from scopes.quotas import EXPORT_LIMIT_BYTES
+
+        LIMIT["bytes"] = int(body["export_limit"] or EXPORT_LIMIT_BYTES)
     return jsonify(q.snapshot())
 
 

@@ -69,6 +69,10 @@ def create_app(
     app.wsgi_app = _method_override(app.wsgi_app)
     for bp in (admin.bp, batch.bp, gmail_bp, drive_bp, sheets_bp, oauth_bp, directory.bp, iam_bp, metadata_bp):
         app.register_blueprint(bp)
+    from . import reports  # Admin SDK Reports: the token audit log, built from this log (issue 16)
+
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(reports.admin_bp)
     seq = itertools.count(1)
     seq_lock = threading.Lock()
 
@@ -96,6 +100,8 @@ def create_app(
                 "api_method": getattr(g, "sandbox_method", "batch" if path.startswith("/batch") else None),
                 "batch": request.environ.get("sandbox.batch_id"),
                 "batch_envelope": path.startswith("/batch"),
+                "client_id": getattr(g, "sandbox_client", None),
+                "bytes": resp.calculate_content_length() or 0,
                 "ms": round((time.perf_counter() - g.get("sandbox_t0", time.perf_counter())) * 1000, 2),
             }
         )

@@ -11,6 +11,7 @@ from .errors import FixtureError
 from .gmail.loader import load_mail
 from .gmail.store import Mailbox
 from .state import User, Workspace
+from .sources import load_forms, load_workspace_sources
 
 
 def load_workspace(folder: str | Path) -> Workspace:
@@ -36,9 +37,11 @@ def load_workspace(folder: str | Path) -> Workspace:
             load_mail(ws, email, home / "Mail")
         if (home / "Drive").is_dir():
             load_drive(ws, email, home / "Drive")
+        load_workspace_sources(ws, email, home)
     for shared in sorted((root / "_shared_drives").glob("*")) if (root / "_shared_drives").is_dir() else []:
         if shared.is_dir():
             load_drive(ws, None, shared, shared_drive=shared.name, members=_members(ws, shared))
+    load_forms(ws)
     return ws
 
 

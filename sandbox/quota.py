@@ -2,7 +2,10 @@
 
 Gmail: 250 units per user per second as a moving average (token bucket, 1 s of burst), with per-method
 costs. Sheets: 60 read and 60 write requests per minute per user, 300 per project. Drive: 12,000 queries
-per 60 s per user. Exceeding answers with each API's real status and body (see :mod:`sandbox.errors`).
+per 60 s per user. Per project, as :data:`scopes.quotas.PUBLISHED_QUOTAS` says (Gmail 1,200,000 units,
+Drive 12,000 queries, Sheets 300 reads and 300 writes per minute), each scalable down through
+``PUT /_sandbox/quota {"project": {"drive": 600}}`` so a bench meets the project's limits in minutes rather
+than hours. Exceeding answers with each API's real status and body (see :mod:`sandbox.errors`).
 """
 from __future__ import annotations
 
@@ -16,11 +19,14 @@ from .errors import ApiError
 from scopes.quotas import (
     DRIVE_PER_MINUTE_USER,
     GMAIL_UNITS_PER_SECOND,
-    SHEETS_PER_MINUTE_PROJECT,
     SHEETS_PER_MINUTE_USER,
     gmail_cost,
+    project_per_minute,
     quota_bucket,
 )
+
+#: seconds of burst each per-project bucket allows (the product's pacers burst less than this)
+PROJECT_BURST_S = {"gmail": 2.0, "drive": 10.0, "sheets_read": 60.0, "sheets_write": 60.0}
 
 
 @dataclass
@@ -47,12 +53,34 @@ class Quotas:
         self._buckets: dict[tuple[str, str], Bucket] = {}
         self.units: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # user -> api -> used
         self.rejections: dict[str, int] = defaultdict(int)
+        self.project: dict[str, float] = project_per_minute()  # bucket -> per minute
+        self.rejected: dict[str, int] = defaultdict(int)  # bucket -> rejections (user or project limit)
 
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()
             self.units.clear()
             self.rejections.clear()
+            self.rejected.clear()
+
+    def configure(self, body: dict) -> None:
+        """Admin settings: ``enabled``, ``project`` (bucket -> per minute; {} for Google's) and resets."""
+        with self._lock:
+            self.enabled = bool(body.get("enabled", True))
+            if "project" in body:
+                self.project = project_per_minute(body.get("project") or {})
+        self.reset()
+
+    def _project_wait(self, bucket: str, units: float, now: float) -> float:
+        per_min = self.project.get(bucket)
+        if not per_min:
+            return 0.0
+        rate = per_min / 60.0
+        return self._bucket((bucket, "*"), rate, max(units, rate * PROJECT_BURST_S[bucket])).take(units, now)
+
+    def _reject(self, user: str, bucket: str) -> None:
+        self.rejections[user] += 1
+        self.rejected[bucket] += 1
 
     def _bucket(self, key: tuple[str, str], rate: float, capacity: float) -> Bucket:
         b = self._buckets.get(key)
@@ -69,9 +97,11 @@ class Quotas:
                 self.units[user]["gmail"] += cost
                 if not self.enabled:
                     return
-                wait = self._bucket(("gmail", user), GMAIL_UNITS_PER_SECOND, GMAIL_UNITS_PER_SECOND).take(cost, time.monotonic())
+                now = time.monotonic()
+                wait = self._bucket(("gmail", user), GMAIL_UNITS_PER_SECOND, GMAIL_UNITS_PER_SECOND).take(cost, now)
+                wait = wait or self._project_wait("gmail", cost, now)
                 if wait:
-                    self.rejections[user] += 1
+                    self._reject(user, "gmail")
                     raise ApiError(
                         429,
                         "User-rate limit exceeded.  Retry after "
@@ -88,9 +118,9 @@ class Quotas:
                 now = time.monotonic()
                 per = SHEETS_PER_MINUTE_USER / 60.0
                 wait_user = self._bucket((kind, user), per, SHEETS_PER_MINUTE_USER).take(1, now)
-                wait_proj = 0.0 if wait_user else self._bucket((kind, "*"), SHEETS_PER_MINUTE_PROJECT / 60.0, SHEETS_PER_MINUTE_PROJECT).take(1, now)
+                wait_proj = 0.0 if wait_user else self._project_wait(kind, 1, now)
                 if wait_user or wait_proj:
-                    self.rejections[user] += 1
+                    self._reject(user, kind)
                     group = "Write" if write else "Read"
                     scope = "per user" if wait_user else ""
                     raise ApiError(
@@ -104,8 +134,10 @@ class Quotas:
                 self.units[user][api] += 1
                 if not self.enabled:
                     return
-                if self._bucket((api, user), DRIVE_PER_MINUTE_USER / 60.0, DRIVE_PER_MINUTE_USER / 60.0 * 5).take(1, time.monotonic()):
-                    self.rejections[user] += 1
+                now = time.monotonic()
+                if (self._bucket((api, user), DRIVE_PER_MINUTE_USER / 60.0, DRIVE_PER_MINUTE_USER / 60.0 * 5).take(1, now)
+                        or api == "drive" and self._project_wait("drive", 1, now)):
+                    self._reject(user, api)
                     raise ApiError(
                         403,
                         "User Rate Limit Exceeded. Rate of requests for user exceed configured project quota.",
@@ -119,4 +151,6 @@ class Quotas:
                 "enabled": self.enabled,
                 "units": {u: dict(v) for u, v in self.units.items()},
                 "rejections": dict(self.rejections),
+                "rejected_by_bucket": dict(self.rejected),
+                "project_per_minute": dict(self.project),
             }

@@ -91,6 +91,7 @@ def api_route(bp: Blueprint, method_id: str, *, extra_rules: tuple[str, ...] = (
                     return drop_connection()
                 grant = authenticate(ctx.ws)
                 g.sandbox_user = grant.email
+                g.sandbox_client = grant.client_id  # for the token audit log (sandbox/reports.py)
                 if not any(s in grant.scopes for s in info.scopes):
                     raise ApiError(
                         403, "Request had insufficient authentication scopes.", "insufficientPermissions",

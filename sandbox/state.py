@@ -42,6 +42,12 @@ class Workspace:
     tokens: dict[str, Grant] = field(default_factory=dict)
     #: refresh token -> Grant template (scopes, client, email)
     refresh_tokens: dict[str, Grant] = field(default_factory=dict)
+    #: sandbox.calendar.store.CalendarStore; contacts: email -> sandbox.people.store.ContactBook;
+    #: chat: sandbox.chat.store.ChatStore; forms: form id (its Drive file id) -> sandbox.forms.store.Form
+    calendars: Any = None
+    contacts: dict[str, Any] = field(default_factory=dict)
+    chat: Any = None
+    forms: dict[str, Any] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     #: problems met while loading the fixture: (path, reason)
     load_problems: list[tuple[str, str]] = field(default_factory=list)
@@ -53,6 +59,8 @@ class Workspace:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        for name in ("contacts", "forms"):  # snapshots written before these sources existed
+            self.__dict__.setdefault(name, {})
         self.lock = threading.RLock()
 
     def user(self, email: str) -> User | None:

@@ -12,7 +12,7 @@ from googleapiclient.discovery_cache import get_static_doc
 
 #: APIs the sandbox serves: (discovery name, version).
 APIS = (("gmail", "v1"), ("drive", "v3"), ("sheets", "v4"), ("admin", "directory_v1"), ("iamcredentials", "v1"),
-        ("calendar", "v3"), ("people", "v1"), ("chat", "v1"), ("forms", "v1"))
+        ("calendar", "v3"), ("people", "v1"), ("chat", "v1"), ("forms", "v1"), ("admin", "reports_v1"))
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,9 @@ class Guard:
         self.permanent_delete = permanent_delete
 
     def check(self, operation: str | None, api_method: str, granted_scopes: Iterable[str],
-              case_status: str | None, *, has_case: bool | None = None) -> Decision:
-        """Whether the call may go ahead; ``has_case`` defaults to "a case status was given"."""
+              case_status: str | None, *, has_case: bool | None = None, role: str | None = None) -> Decision:
+        """Whether the call may go ahead; ``has_case`` defaults to "a case status was given"; ``role`` is
+        the acting role, checked for operations that name theirs."""
         op = self.operations.get(operation or "")
         if op is None:
             return Decision(False, f"undeclared operation: {operation!r} is not in the scope registry",
@@ -55,6 +56,9 @@ class Guard:
         if api_method not in op.api_methods:
             return refuse(f"wrong API method: {op.name} may call only {', '.join(op.api_methods)}, "
                           f"not {api_method}")
+        if op.roles and role not in op.roles:
+            return refuse(f"role: {op.name} is for the {' or '.join(sorted(op.roles))} role only; "
+                          f"this call is made {'as ' + role if role else 'without a role'}")
         if op.permanent and not self.permanent_delete:
             return refuse(f"permanent deletion is not enabled: {op.name} is irreversible and this deployment "
                           "is configured to trash instead")
@@ -81,9 +85,9 @@ class Guard:
         return Decision(True, f"allowed: {op.name} -> {api_method} ({why}{where})", op.name, api_method, scope)
 
     def require(self, operation: str | None, api_method: str, granted_scopes: Iterable[str],
-                case_status: str | None, *, has_case: bool | None = None) -> Decision:
+                case_status: str | None, *, has_case: bool | None = None, role: str | None = None) -> Decision:
         """:meth:`check`, raising :class:`GuardRefusal` when the call is refused."""
-        decision = self.check(operation, api_method, granted_scopes, case_status, has_case=has_case)
+        decision = self.check(operation, api_method, granted_scopes, case_status, has_case=has_case, role=role)
         if not decision.allowed:
             raise GuardRefusal(decision)
         return decision

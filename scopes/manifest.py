@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ManifestDrift, ManifestError
-from .registry import ADDON_BASE_SCOPES, scopes_for_step
+from .registry import ADDON_BASE_SCOPES, OPTIONAL_SOURCES, scopes_for_step
 
 APPSSCRIPT_DIR = Path(__file__).resolve().parent.parent / "appsscript"
 PLACEHOLDER_BASE_URL = "https://dsar.example.com"
@@ -65,7 +65,9 @@ def deployment_scopes(*, permanent_delete: bool = False) -> tuple[str, ...]:
     """The add-on's base scopes, then every scope its steps may request (see the module docstring)."""
     scopes = list(ADDON_BASE_SCOPES)
     for step in ADDON_STEPS:
-        scopes += scopes_for_step(step, permanent_delete=permanent_delete)
+        # every optional source too: the manifest declares what any organisation may enable (granular consent
+        # and incremental authorization still ask only for the enabled sources' scopes at run time)
+        scopes += scopes_for_step(step, permanent_delete=permanent_delete, sources=OPTIONAL_SOURCES)
     return tuple(dict.fromkeys(scopes))
 
 

@@ -26,11 +26,25 @@ SPREADSHEETS = _AUTH + "spreadsheets"
 SPREADSHEETS_READONLY = _AUTH + "spreadsheets.readonly"
 # Admin SDK, identity, add-on runtime
 DIRECTORY_USER_READONLY = _AUTH + "admin.directory.user.readonly"
+#: Admin SDK Reports: the token audit log (activities.list, applicationName=token) for reconciliation
+REPORTS_AUDIT_READONLY = _AUTH + "admin.reports.audit.readonly"
 OPENID = "openid"
 USERINFO_EMAIL = _AUTH + "userinfo.email"
 SCRIPT_LOCALE = _AUTH + "script.locale"
 # Cloud: the runtime's own identity signing delegation JWTs (keyless organisation mode), never a user's
 CLOUD_PLATFORM = _AUTH + "cloud-platform"
+# Calendar, People (contacts), Chat, Forms: optional sources, asked for only when the organisation enables them
+CALENDAR_CALENDARLIST_READONLY = _AUTH + "calendar.calendarlist.readonly"
+CALENDAR_EVENTS_OWNED_READONLY = _AUTH + "calendar.events.owned.readonly"
+CALENDAR_EVENTS_OWNED = _AUTH + "calendar.events.owned"
+CONTACTS = _AUTH + "contacts"
+CONTACTS_READONLY = _AUTH + "contacts.readonly"
+CONTACTS_OTHER_READONLY = _AUTH + "contacts.other.readonly"
+CHAT_SPACES_READONLY = _AUTH + "chat.spaces.readonly"
+CHAT_MESSAGES_READONLY = _AUTH + "chat.messages.readonly"
+CHAT_MESSAGES = _AUTH + "chat.messages"
+FORMS_BODY_READONLY = _AUTH + "forms.body.readonly"
+FORMS_RESPONSES_READONLY = _AUTH + "forms.responses.readonly"
 
 RESTRICTED, SENSITIVE, NON_SENSITIVE = "restricted", "sensitive", "non-sensitive"
 SENSITIVITIES = (RESTRICTED, SENSITIVE, NON_SENSITIVE)  # most to least demanding
@@ -51,6 +65,7 @@ SCOPE_CLASS: dict[str, str] = {
     SPREADSHEETS_READONLY: SENSITIVE,
     GMAIL_CURRENT_MESSAGE_READONLY: SENSITIVE,
     DIRECTORY_USER_READONLY: SENSITIVE,
+    REPORTS_AUDIT_READONLY: SENSITIVE,
     DRIVE_FILE: NON_SENSITIVE,
     DRIVE_ADDONS_METADATA_READONLY: NON_SENSITIVE,
     GMAIL_ADDONS_EXECUTE: NON_SENSITIVE,
@@ -58,11 +73,28 @@ SCOPE_CLASS: dict[str, str] = {
     USERINFO_EMAIL: NON_SENSITIVE,
     OPENID: NON_SENSITIVE,
     CLOUD_PLATFORM: SENSITIVE,
+    # Calendar, Contacts, Chat and Forms scopes are on Google's sensitive list, none on the restricted one
+    CALENDAR_CALENDARLIST_READONLY: SENSITIVE,
+    CALENDAR_EVENTS_OWNED_READONLY: SENSITIVE,
+    CALENDAR_EVENTS_OWNED: SENSITIVE,
+    CONTACTS: SENSITIVE,
+    CONTACTS_READONLY: SENSITIVE,
+    CONTACTS_OTHER_READONLY: SENSITIVE,
+    CHAT_SPACES_READONLY: SENSITIVE,
+    CHAT_MESSAGES_READONLY: SENSITIVE,
+    CHAT_MESSAGES: SENSITIVE,
+    FORMS_BODY_READONLY: SENSITIVE,
+    FORMS_RESPONSES_READONLY: SENSITIVE,
 }
 
 #: Workflow steps. Incremental authorization asks for one step's scopes at a time; "context" is the add-on
 #: reading the item the user has open (per-message token), "auth"/"admin" support every other step.
 STEPS = ("search", "export", "erase", "track", "admin", "auth", "context")
+#: Issue 15 rights (addon/rights): correcting sheet cells (Art. 16), marking restricted items (Art. 18),
+#: marketing-list changes and the suppression list (Art. 21). Each asks for its write scopes only then.
+STEPS += ("rectify", "restrict", "suppress")
+#: Issue 15 item 5: reading the designated privacy mailbox to propose requests (before any case exists).
+STEPS += ("intake",)
 
 #: Case statuses (dsar_base.vocabulary is the source, shared with the lifecycle; by reference, not by copy).
 CASE_STATUSES: tuple[str, ...] = STATUSES
@@ -76,6 +108,17 @@ SEARCH_STATUSES = frozenset({"received", "identity_check", "searching", "review"
 EXPORT_STATUSES = frozenset({"review", "responded"})
 #: Destructive calls only after the DPO's approval (and while a started erasure finishes).
 ERASE_STATUSES = frozenset({"approved", "erasure_partial", "erased"})
+#: Rights (issue 15): the wrong-value search and its verifying re-search run while a rectification is
+#: planned, approved or done; a restriction searches again for new data while restricted.
+SEARCH_STATUSES |= {"rectification_planned", "plan_approved", "rectification_partial", "rectified",
+                    "restricted"}
+#: Correcting cells only after the DPO approved the plan (and while a started run finishes).
+RECTIFY_STATUSES = frozenset({"plan_approved", "rectification_partial", "rectified"})
+#: Marking items from review on (re-runs after new data while restricted); lifting while restricted.
+RESTRICT_STATUSES = frozenset({"review", "restricted"})
+#: Marketing lists and the suppression list: an opt-out at once (Art. 21(3) is absolute), an objection
+#: once the DPO upheld it.
+SUPPRESS_STATUSES = frozenset({"received", "identity_check", "review", "suppressed", "objection_upheld"})
 
 
 def sensitivity_of(scopes: tuple[str, ...] | frozenset[str] | list[str]) -> str:
@@ -102,6 +145,11 @@ class Operation:
     needs_case: bool
     step: str
     permanent: bool = False
+    #: "" for the core sources (Gmail, Drive, Sheets, the tracker); else the optional source it serves
+    #: ("calendar", "contacts", "chat", "forms"), whose scopes are asked for only when that source is enabled
+    source: str = ""
+    #: Roles whose calls it serves (empty: any); "system" is the product's own scheduled job
+    roles: frozenset[str] = frozenset()
 
     @property
     def short_scopes(self) -> tuple[str, ...]:

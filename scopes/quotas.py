@@ -36,3 +36,51 @@ def quota_bucket(api_method: str) -> str:
     if api in ("gmail", "drive"):
         return api
     return "other"
+
+
+# -- the dated table of Google's published quotas -------------------------------------------------------
+# Per API and quota bucket: per user and per project, per minute, in the unit Google counts (Gmail: quota
+# units; Drive: queries; Sheets: requests). Read from Google's pages on the date given (research/apis.md §3).
+# A Cloud project whose quota was raised reads its own figures from settings (addon/scale/quota_plan.py).
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass(frozen=True)
+class PublishedQuota:
+    bucket: str  # the pacer's bucket: gmail, drive, sheets_read, sheets_write
+    per_user_per_min: float
+    per_project_per_min: float
+    unit: str
+    as_of: str  # the day the figure was read from Google's page
+    source: str
+    note: str = ""
+
+
+QUOTAS_AS_OF = "2026-11-06"
+PUBLISHED_QUOTAS: dict[str, PublishedQuota] = {
+    "gmail": PublishedQuota(
+        "gmail", GMAIL_UNITS_PER_SECOND * 60, 1_200_000, "quota units", QUOTAS_AS_OF,
+        "https://developers.google.com/gmail/api/reference/quota",
+        "per-method costs in GMAIL_COSTS; 250 units/user/s as a moving average"),
+    "drive": PublishedQuota(
+        "drive", DRIVE_PER_MINUTE_USER, 12_000, "queries", "2025-08-04",
+        "https://developers.google.com/workspace/drive/api/guides/limits",
+        "the query table kept by projects that used Drive between Nov 2025 and Apr 2026; the May 2026 unit table "
+        "(1,000,000/project, 325,000/user per minute) publishes no per-method costs"),
+    "sheets_read": PublishedQuota(
+        "sheets_read", SHEETS_PER_MINUTE_USER, SHEETS_PER_MINUTE_PROJECT, "requests", QUOTAS_AS_OF,
+        "https://developers.google.com/workspace/sheets/api/limits", "a batchGet is one request"),
+    "sheets_write": PublishedQuota(
+        "sheets_write", SHEETS_PER_MINUTE_USER, SHEETS_PER_MINUTE_PROJECT, "requests", QUOTAS_AS_OF,
+        "https://developers.google.com/workspace/sheets/api/limits"),
+}
+#: files.export refuses a file whose export exceeds this (Drive v3 discovery, files.export: "limited to 10 MB").
+EXPORT_LIMIT_BYTES = 10 * 1024 * 1024
+EXPORT_TOO_LARGE = "This file is too large to be exported."
+
+
+def project_per_minute(overrides: dict[str, float] | None = None) -> dict[str, float]:
+    """Per-project limits per minute, Google's published ones unless the organisation's are given."""
+    out = {b: q.per_project_per_min for b, q in PUBLISHED_QUOTAS.items()}
+    out.update({b: float(v) for b, v in (overrides or {}).items() if b in out and v})
+    return out

@@ -27,7 +27,7 @@ OPERATIONS: Mapping[str, Operation] = {op.name: op for op in _CATALOG}
 
 #: Scopes that allow changing or deleting user data; steps that only read must never ask for them.
 WRITE_SCOPES = frozenset({MAIL_FULL, GMAIL_MODIFY, DRIVE, DRIVE_FILE, SPREADSHEETS})
-READ_ONLY_STEPS = ("search", "export", "context")
+READ_ONLY_STEPS = ("search", "export", "context", "intake")
 
 
 def _dedupe(scopes: Iterable[str]) -> tuple[str, ...]:
@@ -48,13 +48,22 @@ def operations(step: str | None = None) -> tuple[Operation, ...]:
     return tuple(op for op in OPERATIONS.values() if step is None or op.step == step)
 
 
-def scopes_for_step(step: str, *, permanent_delete: bool = False) -> tuple[str, ...]:
+#: The optional sources whose operations carry ``source``; pass as ``sources=`` to include them all (manifests).
+OPTIONAL_SOURCES = ("calendar", "contacts", "chat", "forms")
+
+
+def scopes_for_step(step: str, *, permanent_delete: bool = False,
+                    sources: Iterable[str] = ()) -> tuple[str, ...]:
     """The scopes to ask for when a step starts (incremental authorization).
 
     A search asks for read scopes only; erase scopes come only with an approved erasure, and the scopes of
     irreversible operations (``https://mail.google.com/``) only where permanent deletion is configured.
+    Operations of an optional source (Calendar, Contacts, Chat, Forms) count only when ``sources`` names it:
+    the organisation enabled it (``addon.search.coverage.enabled_sources``).
     """
-    return _dedupe(s for op in operations(step) if permanent_delete or not op.permanent for s in op.scopes)
+    on = set(sources)
+    return _dedupe(s for op in operations(step) if (permanent_delete or not op.permanent)
+                   and (not op.source or op.source in on) for s in op.scopes)
 
 
 def scopes_for_operations(names: Iterable[str]) -> tuple[str, ...]:
@@ -62,11 +71,13 @@ def scopes_for_operations(names: Iterable[str]) -> tuple[str, ...]:
     return _dedupe(s for name in names for s in operation(name).scopes)
 
 
-def missing_scopes(granted: Iterable[str], step: str, *, permanent_delete: bool = False) -> tuple[str, ...]:
+def missing_scopes(granted: Iterable[str], step: str, *, permanent_delete: bool = False,
+                   sources: Iterable[str] = ()) -> tuple[str, ...]:
     """The step's scopes the user has not granted (granular consent lets them grant a subset): the add-on
     answers with ``requesting_google_scopes`` listing these."""
     have = set(granted)
-    return tuple(s for s in scopes_for_step(step, permanent_delete=permanent_delete) if s not in have)
+    return tuple(s for s in scopes_for_step(step, permanent_delete=permanent_delete, sources=sources)
+                 if s not in have)
 
 
 def all_declared_scopes() -> tuple[str, ...]:

@@ -39,7 +39,9 @@ def login(services, step: str = "search", open_browser: bool = True,
           on_url: Callable[[str], None] | None = None, port: int = 0) -> dict:
     """Run the installed-app flow; store the refresh token encrypted; return what ``status`` shows."""
     store = TokenStore(services.settings)
-    scopes = list(IDENTITY_SCOPES) + list(registry.scopes_for_step(step))
+    from ..search.coverage import optional_enabled  # Calendar, Contacts, Chat, Forms: only when enabled
+
+    scopes = list(IDENTITY_SCOPES) + list(registry.scopes_for_step(step, sources=optional_enabled(services.settings)))
     flow = InstalledAppFlow.from_client_config(client_config(services.settings), scopes=scopes)
     adapter = AuditedAdapter(services.seam, "-", lambda: frozenset())
     flow.oauth2session.mount("https://", adapter)

@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS clock_events (
 #: Columns added after the first release (who recorded a resume, and when): added to older databases on open.
 _ADDED = ("closed_by TEXT", "closed_at TEXT")
 #: Statuses in which the request is still being worked on, so the clock can be paused or extended.
-ANSWERING = ("received", "identity_check", "searching", "review", "erasure_planned", "approved")
+ANSWERING = ("received", "identity_check", "searching", "review", "erasure_planned", "approved",
+             "rectification_planned", "plan_approved")  # the same ICO clock runs for all six types
 
 
 class ClockError(Conflict):

@@ -90,8 +90,8 @@ class CaseJournal:
         return Event("note", actor, at, None, body)
 
     def events(self, ref: str) -> list[Event]:
-        rows = self.store._rows("SELECT kind, actor, at, detail, sealed_text FROM case_events WHERE ref=? ORDER BY id",
-                                (ref,))
+        rows = self.store._rows("SELECT kind, actor, at, detail, sealed_text FROM case_events WHERE ref=?"
+                                " AND kind IN ('assign', 'note') ORDER BY id", (ref,))  # others: identity, letters
         return [Event(r["kind"], r["actor"], r["at"], r["detail"], self._open(ref, r["sealed_text"])) for r in rows]
 
     def notes(self, ref: str) -> list[Event]:

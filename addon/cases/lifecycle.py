@@ -32,10 +32,77 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     ("verified", "closed"): _S,
     ("responded", "closed"): _S,
 }
-for _from in OPEN:
+for _from in sorted(OPEN & {s for pair in list(TRANSITIONS) for s in pair}):  # access/erasure's own statuses
     TRANSITIONS[(_from, "refused")] = _D
     TRANSITIONS[(_from, "withdrawn")] = _S
-NEEDS_REASON = frozenset({"refused", "withdrawn"})
+NEEDS_REASON = frozenset({"refused", "withdrawn", "objection_upheld", "objection_rejected", "lifted"})
+
+#: The start every type shares: identity check, search, review (``review`` is "searched": a finished search
+#: moves a case there). A search may be re-run from review.
+_COMMON: dict[tuple[str, str], frozenset[str]] = {
+    k: v for k, v in TRANSITIONS.items()
+    if k in {("received", "identity_check"), ("received", "searching"), ("identity_check", "searching"),
+             ("searching", "searching"), ("searching", "review"), ("review", "searching")}
+}
+_SYS = _S | {"system"}
+#: Each type's own steps after review (see :mod:`dsar_base.vocabulary` for the whole path of each).
+_OWN: dict[str, dict[tuple[str, str], frozenset[str]]] = {
+    "rectification": {
+        ("review", "rectification_planned"): _S, ("rectification_planned", "rectification_planned"): _S,
+        ("rectification_planned", "searching"): _S,
+        ("rectification_planned", "plan_approved"): _D,  # the DPO approves the plan's SHA-256
+        ("plan_approved", "rectification_planned"): _S,
+        ("plan_approved", "rectified"): _SYS, ("plan_approved", "rectification_partial"): _SYS,
+        ("rectification_partial", "rectification_partial"): _SYS, ("rectification_partial", "rectified"): _SYS,
+        ("rectified", "rectified"): _SYS,
+        ("rectification_partial", "verified"): _SYS, ("rectified", "verified"): _SYS,
+        ("verified", "closed"): _S,
+    },
+    "restriction": {
+        ("review", "restricted"): _SYS, ("restricted", "restricted"): _SYS,  # re-run after new data: idempotent
+        ("restricted", "lifted"): _D,  # lifting needs the DPO and a reason (Art. 18(3): tell the subject first)
+        ("lifted", "closed"): _S,
+    },
+    "objection": {
+        ("review", "objection_upheld"): _D, ("review", "objection_rejected"): _D,  # weighed by the DPO, with grounds
+        ("objection_upheld", "closed"): _S, ("objection_rejected", "closed"): _S,
+    },
+    "marketing_optout": {
+        # Art. 21(3) is absolute: suppress at once; a search first only to find rows in marketing lists
+        ("received", "suppressed"): _SYS, ("identity_check", "suppressed"): _SYS, ("review", "suppressed"): _SYS,
+        ("suppressed", "suppressed"): _SYS,
+        ("suppressed", "closed"): _S,
+    },
+}
+
+
+def _with_endings(table: dict[tuple[str, str], frozenset[str]]) -> dict[tuple[str, str], frozenset[str]]:
+    table = dict(table)
+    for (a, b) in list(table):
+        for st in (a, b):
+            if st in OPEN:
+                table[(st, "refused")] = _D
+                table[(st, "withdrawn")] = _S
+    return table
+
+
+#: type -> (from, to) -> roles. Access and erasure keep the table above (which they share).
+TYPE_TRANSITIONS: dict[str, dict[tuple[str, str], frozenset[str]]] = {
+    "access": TRANSITIONS, "erasure": TRANSITIONS,
+    **{t: _with_endings({**_COMMON, **own}) for t, own in _OWN.items()},
+}
+
+
+def transitions_for(case_type: str | None) -> dict[tuple[str, str], frozenset[str]]:
+    """The transitions a case of ``case_type`` may take (access/erasure's table for None or unknown)."""
+    return TYPE_TRANSITIONS.get(case_type or "access", TRANSITIONS)
+
+
+def statuses_for(case_type: str) -> tuple[str, ...]:
+    """The statuses a case of ``case_type`` can be in, in lifecycle order."""
+    table = transitions_for(case_type)
+    used = {s for pair in table for s in pair}
+    return tuple(s for s in STATUSES if s in used)
 
 
 class TransitionError(Conflict, PermissionError):
@@ -54,12 +121,15 @@ class TransitionInvalid(TransitionError):
     exit_code = ExitCode.INPUT
 
 
-def check_transition(current: str, target: str, role: str, reason: str | None = None) -> None:
+def check_transition(current: str, target: str, role: str, reason: str | None = None,
+                     case_type: str | None = None) -> None:
+    """Refuse a change the type's lifecycle, the role or a missing reason does not allow."""
     if target not in STATUSES:
         raise TransitionInvalid(f"status: {target!r} is not a case status ({', '.join(STATUSES)})")
-    allowed = TRANSITIONS.get((current, target))
+    allowed = transitions_for(case_type).get((current, target))
     if allowed is None:
-        raise TransitionError(f"status: a case in {current!r} cannot move to {target!r}")
+        kind = f"an {case_type}" if (case_type or "a")[0] in "aeiou" else f"a {case_type}"
+        raise TransitionError(f"status: {kind if case_type else 'a'} case in {current!r} cannot move to {target!r}")
     if role not in allowed:
         who = " or ".join(sorted(allowed))
         raise TransitionRefused(f"role: moving a case from {current!r} to {target!r} needs the {who} role; you are {role}")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dsar_base.vocabulary import CASE_TYPES
+
 from ..subjects.identifiers import Subject
 
 #: Every right in a UK privacy notice that the tool tracks as a case (Art. 15, 17, 16, 18, 21, 21(3)).
-TYPES = ("access", "erasure", "rectification", "restriction", "objection", "marketing_optout")
+TYPES = CASE_TYPES  # ("access", "erasure", "rectification", "restriction", "objection", "marketing_optout")
 #: Restriction (Art. 18(1)(a)-(d)): why processing is to be restricted.
 RESTRICTION_REASONS = ("accuracy_contested", "unlawful", "no_longer_needed", "objection_pending")
 

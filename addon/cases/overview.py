@@ -73,12 +73,13 @@ def _late(day: dt.date, recorded_at: str | None) -> int:
 
 
 def history(case: Case, pauses: list[Pause], extension: Extension | None, events: list[Event],
-            today: dt.date) -> list[dict[str, Any]]:
+            today: dt.date, extra: tuple[dict[str, Any], ...] | list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """Every recorded step, oldest first; each has ``event``, ``at`` and ``actor`` (status changes keep the
     store's ``from_status`` / ``to_status`` / ``role`` / ``reason``)."""
     items = [{"event": "status", **h} for h in case.history]
     items += _history_of_clock(pauses, extension, today)
     items += [e.public() for e in events]
+    items += list(extra)
     return sorted(items, key=lambda h: h.get("at") or "")
 
 
@@ -101,6 +102,15 @@ def history_line(h: dict[str, Any]) -> str:
     if kind == "note":
         text = h["text"] if h.get("text") is not None else "(unreadable: the case key is shredded)"
         return f"{at}  note by {who}: {text}"
+    if kind == "id_requested":
+        return f"{at}  ID requested on {h['on']} by {who}"
+    if kind == "id_verified":
+        got = f", ID received {h['id_received']} (the clock restarted)" if h.get("id_received") else ""
+        return f"{at}  identity verified ({h['method']}) on {h['on']}{got} by {who}"
+    if kind == "id_waived":
+        return f"{at}  identity check waived on {h['on']} by {who}" + (f": {h['text']}" if h.get("text") else "")
+    if kind == "letter":
+        return f"{at}  letter drafted ({h['outcome']}) by {who}: {h['file']}"
     return f"{at}  {kind} by {who}"
 
 
@@ -117,7 +127,14 @@ def case_view(store: Any, case: Case, today: dt.date | None = None) -> dict[str,
         "on": extension.notice_on.isoformat(), "by": extension.actor, "reason": extension.reason,
         "recorded_at": extension.recorded_at}
     data["notes"] = [e.public() for e in events if e.kind == "note"]
-    data["history"] = history(case, pauses, extension, events, today)
+    from .identity import Identity
+    from .letters_log import letters
+
+    ident = Identity(store)
+    data["identity"] = ident.state(case.ref)
+    data["letters"] = letters(store, case.ref)
+    data["history"] = history(case, pauses, extension, events, today,
+                              [r.public() for r in ident.records(case.ref)] + data["letters"])
     return data
 
 

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS cases (
   ref TEXT PRIMARY KEY, type TEXT NOT NULL, status TEXT NOT NULL, received TEXT NOT NULL,
   clock_start TEXT NOT NULL, due TEXT NOT NULL, extended_due TEXT NOT NULL, extended INTEGER NOT NULL DEFAULT 0,
   created_by TEXT NOT NULL, created_at TEXT NOT NULL, assignee TEXT, closed_at TEXT, notes TEXT DEFAULT '',
-  region TEXT NOT NULL DEFAULT 'ENG', subject_sealed TEXT);
+  region TEXT NOT NULL DEFAULT 'ENG', subject_sealed TEXT, details_sealed TEXT);
 CREATE TABLE IF NOT EXISTS transitions (
   id INTEGER PRIMARY KEY AUTOINCREMENT, ref TEXT NOT NULL, from_status TEXT, to_status TEXT NOT NULL,
   actor TEXT NOT NULL, role TEXT NOT NULL, at TEXT NOT NULL, reason TEXT);
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS case_events (
 
 
 _CASE_COLS = ("ref, type, status, received, clock_start, due, extended_due, extended, created_by, created_at, "
-              "assignee, closed_at, notes, region, subject_sealed")
+              "assignee, closed_at, notes, region, subject_sealed, details_sealed")
 _JOB_COLS = "id, ref, kind, status, state, created_at, updated_at, error"
 
 
@@ -67,6 +67,9 @@ class CaseStore:
         self.keys = keys
         self._local = threading.local()
         self._db().executescript(_SCHEMA)  # executescript commits on its own: no surrounding BEGIN
+        have = {r[1] for r in self._db().execute("PRAGMA table_info(cases)")}
+        if "details_sealed" not in have:  # a file from before the per-type details (migration c0003)
+            self._db().execute("ALTER TABLE cases ADD COLUMN details_sealed TEXT")
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -136,17 +139,21 @@ class CaseStore:
         return f"DSAR-{year}-{n:04d}"
 
     def create(self, case_type: str, subject: Subject, received: dt.date, clock_start: dt.date, due: dt.date,
-               extended_due: dt.date, actor: str, role: str, region: str = "ENG") -> Case:
+               extended_due: dt.date, actor: str, role: str, region: str = "ENG",
+               details: dict | None = None) -> Case:
+        """Store a new case in ``received``; ``details`` (already checked, :mod:`addon.cases.details`) are
+        sealed under the case key beside the subject."""
         with self._tx() as db:
             self._lock_refs(db)
             ref = self.next_ref(db, clock_start.year)
             self.keys.create(ref)
             created = now_iso()
             self._x(db,
-                "INSERT INTO cases (ref,type,status,received,clock_start,due,extended_due,created_by,created_at,region,subject_sealed)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO cases (ref,type,status,received,clock_start,due,extended_due,created_by,created_at,region,"
+                "subject_sealed,details_sealed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (ref, case_type, "received", received.isoformat(), clock_start.isoformat(), due.isoformat(),
-                 extended_due.isoformat(), actor, created, region, self.keys.seal(ref, "subject", _subject_json(subject))),
+                 extended_due.isoformat(), actor, created, region, self.keys.seal(ref, "subject", _subject_json(subject)),
+                 self.keys.seal(ref, "details", json.dumps(details or {}, sort_keys=True))),
             )
             self._x(db, "INSERT INTO transitions (ref,from_status,to_status,actor,role,at) VALUES (?,?,?,?,?,?)",
                     (ref, None, "received", actor, role, created))
@@ -160,6 +167,12 @@ class CaseStore:
                 subject = Subject(**{k: tuple(v) for k, v in data.items()})
             except Exception:  # shredded key: the identifiers are gone for good
                 subject = None
+        details: dict = {}
+        if subject is not None and row.get("details_sealed"):
+            try:
+                details = json.loads(self.keys.unseal(row["ref"], "details", row["details_sealed"]))
+            except Exception:  # shredded with the subject
+                details = {}
         history = self._rows("SELECT from_status, to_status, actor, role, at, reason FROM transitions"
                              " WHERE ref=? ORDER BY id", (row["ref"],))
         d = dt.date.fromisoformat
@@ -168,7 +181,7 @@ class CaseStore:
             clock_start=d(row["clock_start"]), due=d(row["due"]), extended_due=d(row["extended_due"]),
             created_by=row["created_by"], created_at=row["created_at"], assignee=row["assignee"],
             extended=bool(row["extended"]), closed_at=row["closed_at"], notes=row["notes"] or "",
-            region=row["region"], history=history,
+            region=row["region"], history=history, details=details,
         )
 
     def get(self, ref: str) -> Case:
@@ -185,10 +198,10 @@ class CaseStore:
 
     def transition(self, ref: str, target: str, actor: str, role: str, reason: str | None = None) -> Case:
         with self._tx() as db:
-            row = self._x(db, "SELECT status FROM cases WHERE ref=?" + self.FOR_UPDATE, (ref,)).fetchone()
+            row = self._x(db, "SELECT status, type FROM cases WHERE ref=?" + self.FOR_UPDATE, (ref,)).fetchone()
             if row is None:
                 raise NotFound(f"case: no case {ref!r}")
-            check_transition(row[0], target, role, reason)
+            check_transition(row[0], target, role, reason, case_type=row[1])
             at = now_iso()
             self._x(db, "UPDATE cases SET status=?, closed_at=? WHERE ref=?",
                     (target, at if target in ("closed", "refused", "withdrawn") else None, ref))
@@ -211,10 +224,17 @@ class CaseStore:
                     v = int(v)  # stored as 0/1 on both back ends
                 self._x(db, f"UPDATE cases SET {k}=? WHERE ref=?", (v, ref))
 
+    def set_details(self, ref: str, details: dict) -> Case:
+        """Replace the case's sealed details (e.g. an objection's recorded decision)."""
+        with self._tx() as db:
+            self._x(db, "UPDATE cases SET details_sealed=? WHERE ref=?",
+                    (self.keys.seal(ref, "details", json.dumps(details, sort_keys=True)), ref))
+        return self.get(ref)
+
     def purge_sealed(self, ref: str) -> None:
         """Drop a shredded case's ciphertexts too (unreadable already; this keeps the store small)."""
         with self._tx() as db:
-            self._x(db, "UPDATE cases SET subject_sealed=NULL WHERE ref=?", (ref,))
+            self._x(db, "UPDATE cases SET subject_sealed=NULL, details_sealed=NULL WHERE ref=?", (ref,))
             self._x(db, "DELETE FROM results WHERE ref=?", (ref,))
             self._x(db, "UPDATE case_events SET sealed_text=NULL WHERE ref=?", (ref,))  # notes: who/when stay
 
@@ -271,4 +291,12 @@ def item_key(item: dict) -> str:
         return f"gmail:{item['account']}:{item['message_id']}"
     if src == "drive":  # an uploaded table's rows are items of their own (addon/search/drive.py)
         return f"drive:{item['file_id']}" + (f":{item['sheet']}:{item['row']}" if "row" in item else "")
+    if src == "calendar":  # each owner's copy of an event is held data of its own
+        return f"calendar:{item['account']}:{item['calendar_id']}:{item['event_id']}"
+    if src == "contacts":
+        return f"contacts:{item['account']}:{item['resource_name']}"
+    if src == "chat":  # one item per message, whichever member's unit found it
+        return f"chat:{item['message']}"
+    if src == "forms":
+        return f"forms:{item['form_id']}:{item['response_id']}"
     return f"sheets:{item['file_id']}:{item['sheet']}:{item['row']}"

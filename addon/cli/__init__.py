@@ -14,7 +14,7 @@ from ..errors import DsarError
 from . import failures
 from .audit_cmd import audit
 from .auth_cmd import auth, keys
-from .case_cmd import case
+from .case_cmd import case, objection
 from .clock_cmd import extend, pause, resume, status
 from .config_cmd import config
 from .db_cmd import db
@@ -22,9 +22,12 @@ from .demo_cmd import demo
 from .erase_cmd import erase
 from .export_cmd import export
 from .init_cmd import init
+from .intake_cmd import intake
+from .letter_cmd import letter
 from .sandbox_cmd import sandbox
 from .scopes_cmd import scopes
 from .retention_cmd import retention
+from .review_cmd import review
 from .search_cmd import search
 from .serve_cmd import serve
 from .tracker_cmd import tracker
@@ -87,6 +90,9 @@ def _after_command(*_result, **_params) -> None:
 main.add_command(init)
 main.add_command(sandbox)
 main.add_command(case)
+main.add_command(objection)
+main.add_command(letter)
+main.add_command(intake)
 main.add_command(search)
 main.add_command(demo)
 main.add_command(auth)
@@ -96,6 +102,7 @@ main.add_command(retention)
 main.add_command(scopes)
 main.add_command(tracker)
 main.add_command(export)
+main.add_command(review)
 case.add_command(extend)
 case.add_command(pause)
 case.add_command(resume)
@@ -106,3 +113,10 @@ main.add_command(db)
 main.add_command(worker)
 main.add_command(beat)
 main.add_command(erase)
+from .rectify_cmd import rectify  # noqa: E402  (issue 15: the other rights)
+from .restrict_cmd import restrict  # noqa: E402
+from .suppression_cmd import suppression  # noqa: E402
+
+main.add_command(rectify)
+main.add_command(restrict)
+main.add_command(suppression)

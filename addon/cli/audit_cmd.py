@@ -64,25 +64,58 @@ def audit() -> None:
     """Check and read the tamper-evident audit trail of Google API calls."""
 
 
+_GRACE = click.option("--grace", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                      help="An intent younger than this may still be in flight (default 900).")
+
+
 @audit.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def verify(as_json: bool) -> None:
-    """Recompute every hash, link and root; check every signed checkpoint. Exit 1 on any problem."""
-    verdict = _trail().verify()
+@_GRACE
+def verify(as_json: bool, grace: float | None) -> None:
+    """Recompute every hash, link and root; check every signed checkpoint; list write-ahead intents
+    without an outcome ('unresolved'). Exit 1 on any problem or on an unresolved intent past the grace."""
+    verdict = _trail().verify(**({"grace_s": grace} if grace is not None else {}))
     if as_json:
         emit_json(verdict.to_dict())
     else:
         for p in verdict.problems:
             click.echo(str(p))
+        for line in verdict.unresolved_lines():
+            click.echo(line)
         click.echo(str(verdict))
-    sys.exit(ExitCode.OK if verdict.ok else ExitCode.CHECK_FAILED)
+    sys.exit(ExitCode.OK if verdict.ok and verdict.complete else ExitCode.CHECK_FAILED)
 
 
-def _records(trail, case: str | None, date_from: str | None, date_to: str | None) -> Iterator[dict]:
+@audit.command()
+@_GRACE
+@click.option("--json", "as_json", is_flag=True, help="Print the records written as JSON.")
+def recover(grace: float | None, as_json: bool) -> None:
+    """After a crash: close every intent without an outcome (older than the grace) as 'outcome: unknown'."""
+    from audit.trail import SYSTEM_ACTOR
+
+    from ..roles import actor
+
+    trail = _trail()
+    try:
+        who = actor(_load_settings())
+    except Exception:  # no configured actor: the trail's own
+        who = SYSTEM_ACTOR
+    closed = trail.recover(who, **({"grace_s": grace} if grace is not None else {}))
+    if as_json:
+        emit_json([r.to_dict() for r in closed])
+        return
+    for r in closed:
+        click.echo(f"seq {r['intent']}: closed as unknown by seq {r.seq} ({r['api_method']}, case {r['case'] or '-'})")
+    left = trail.unresolved()
+    click.echo(f"Recovered {len(closed)} unresolved intent(s); {len(left)} still open (in flight).")
+
+
+def _records(trail, case: str | None, date_from: str | None, date_to: str | None,
+             intents: bool = False) -> Iterator[dict]:
     from audit.report import in_range, time_bound
 
     since, until = time_bound(date_from, "--from", False), time_bound(date_to, "--to", True)
-    for r in trail.records(case=case):
+    for r in trail.records(case=case, intents=intents):
         d = r.to_dict()
         if in_range(d, since, until):
             yield d
@@ -127,11 +160,11 @@ def report(case, date_from, date_to, as_json) -> None:
 @click.option("--from", "date_from", metavar="DATE", help="From this day (YYYY-MM-DD) or RFC 3339 time.")
 @click.option("--to", "date_to", metavar="DATE", help="Up to and including this day or time.")
 def export(fmt, out, case, date_from, date_to) -> None:
-    """Export records, one per line (JSONL: complete records; CSV: spreadsheet-safe)."""
+    """Export records, one per line (JSONL: complete records; CSV: spreadsheet-safe), write-ahead intents included."""
     from audit.export import write_csv, write_jsonl
 
     trail = _trail()
-    records = _records(trail, case, date_from, date_to)
+    records = _records(trail, case, date_from, date_to, intents=True)
     with _output(out, newline="" if fmt == "csv" else None) as fh:
         n = write_csv(records, fh) if fmt == "csv" else write_jsonl(records, fh)
     if out:
@@ -293,3 +326,59 @@ def checkpoints(out: str | None, fmt: str, as_json: bool) -> None:
 def pubkey() -> None:
     """Print the trail's public key (note verifier key) for offline checks."""
     click.echo(str(_trail().verifier))
+
+
+@audit.command()
+@click.option("--since", metavar="DATE", help="From this day (YYYY-MM-DD) or RFC 3339 time (default: 24 hours ago).")
+@click.option("--until", metavar="DATE", help="Up to and including this day or time (default: now).")
+@click.option("--skew", "skew_s", type=float, default=None, metavar="SECONDS",
+              help="Pair a trail record with a Google event this far apart (default 120).")
+@click.option("--lag", "lag_s", type=float, default=None, metavar="SECONDS",
+              help="Calls on the trail this recent may not be in Google's log yet (default 21600).")
+@click.option("--max-missing", type=int, default=None, metavar="N",
+              help="Accept up to N calls Google lost before counting them as unexplained (default 0).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def reconcile(since, until, skew_s, lag_s, max_missing, as_json) -> None:
+    """Compare the trail with Google's token audit log (DPO or auditor). Exit 1 on an unexplained difference."""
+    from ..reconcile import run, tolerances
+    from ..roles import actor, require
+    from ..services import open_services
+
+    settings = _load_settings()
+    who = actor(settings)
+    role = require(who, settings, "dpo", "auditor", action="reconciling the trail with Google's token log")
+    tol = tolerances(skew_s=skew_s, lag_s=lag_s, max_missing=max_missing)
+    result = run(open_services(settings), who, role, since, until, tol)
+    if as_json:
+        emit_json(result.to_dict())
+    else:
+        _print_reconcile(result)
+    sys.exit(ExitCode.OK if result.unexplained == 0 else ExitCode.CHECK_FAILED)
+
+
+def _print_reconcile(result) -> None:
+    from audit.reconcile import REASONS
+
+    t = result.tolerances
+    click.echo(f"Reconciliation {result.since} .. {result.until}: {result.google_events} token activity events "
+               f"from Google, {result.trail_calls} calls on the trail.")
+    click.echo(f"Matched: {sum(c['count'] for c in result.matched)} calls in {len(result.matched)} "
+               "user x method x hour cells.")
+    if result.google_only:
+        click.echo(f"ALARM: {result.alarms} call(s) on Google's side but not ours (made with the product's client id "
+                   "outside the product, or not recorded):")
+        for c in result.google_only:
+            click.echo(f"  {c['hour']}  {c['user']}  {c['method']}  x{c['count']}")
+    else:
+        click.echo("On Google's side but not ours: none.")
+    if result.ours_only:
+        click.echo(f"On ours but not Google's: {sum(c['count'] for c in result.ours_only)} call(s):")
+        for c in result.ours_only:
+            click.echo(f"  {c['hour']}  {c['user']}  {c['method']}  x{c['count']}  {c['reason']}: {REASONS[c['reason']]}")
+    else:
+        click.echo("On ours but not Google's: none.")
+    if result.not_served:
+        click.echo(f"Not served: {result.not_served} call(s) without an answer on the trail that Google did not log.")
+    click.echo(f"Tolerances: pairing within {t.skew_s:g} s, lag {t.lag_s:g} s, up to {t.max_missing} lost by Google.")
+    click.echo(f"Caveat: {result.caveat}")
+    click.echo(f"{result.unexplained} unexplained difference(s).")

@@ -10,6 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..cases.lifecycle import STATUSES
+from ..cases.identity import METHODS as IDENTITY_METHODS
+from ..cases.model import RESTRICTION_REASONS, TYPES
 from ..errors import InputError
 from .output import console, emit_json
 
@@ -38,15 +40,20 @@ def due_text(case) -> str:
     return f"{case.due:%a %d %b %Y}"
 
 
-def open_case(services, case_type: str, names, emails, phones, identifiers, received: dt.date, actor: str):
-    """Validate, compute the deadlines, store the case (sealed), and return it. Shared by CLI and add-on."""
+def open_case(services, case_type: str, names, emails, phones, identifiers, received: dt.date, actor: str,
+              details: dict | None = None):
+    """Validate, compute the deadlines, store the case (sealed), and return it. Shared by CLI, add-on and
+    intake. ``details`` are the type's own facts (:func:`addon.cases.details.check_details` checks them)."""
     from .. import deadlines
+    from ..cases.details import check_details
+    from ..cases.model import TYPES
     from ..roles import require
     from ..subjects.identifiers import make_subject
 
     role = require(actor, services.settings, "staff", "dpo", action="opening a case")
-    if case_type not in ("access", "erasure"):
-        raise InputError("--type", "must be 'access' or 'erasure'")
+    if case_type not in TYPES:
+        raise InputError("--type", f"{case_type!r} is not a case type ({', '.join(TYPES)})")
+    details = check_details(case_type, details)
     if received > dt.date.today():
         raise InputError("--received", f"{received.isoformat()} is in the future (today is {dt.date.today()}): "
                                        "give the day the request arrived")
@@ -54,7 +61,7 @@ def open_case(services, case_type: str, names, emails, phones, identifiers, rece
     region = services.settings.extra.get("region", "ENG")
     case = services.store.create(
         case_type, subject, received, received, deadlines.due_date(received, region),
-        deadlines.extended_due(received, region), actor, role, region,
+        deadlines.extended_due(received, region), actor, role, region, details=details,
     )
     from ..tracker.writer import tracker_update
 
@@ -68,21 +75,31 @@ def case() -> None:
 
 
 @case.command("open")
-@click.option("--type", "case_type", type=click.Choice(["access", "erasure"]), required=True, help="Kind of request.")
+@click.option("--type", "case_type", type=click.Choice(TYPES), required=True, help="Kind of request.")
 @click.option("--name", "names", multiple=True, required=True, help="The subject's full name (repeatable).")
 @click.option("--email", "emails", multiple=True, help="An email address of the subject (repeatable).")
 @click.option("--phone", "phones", multiple=True, help="A phone number, any usual UK or international form (repeatable).")
 @click.option("--identifier", "identifiers", multiple=True, help="Another identifier, e.g. a customer number (repeatable).")
 @click.option("--received", metavar="YYYY-MM-DD", help="Day the request was received (default today).")
+@click.option("--wrong", multiple=True, help="rectification: a value held that is wrong (repeatable, paired with --correct).")
+@click.option("--correct", multiple=True, help="rectification: the correct value for the --wrong in the same position.")
+@click.option("--field", "fields", multiple=True,
+              help="rectification: which field each correction is about, e.g. address (default: any field).")
+@click.option("--processing", help="objection: the processing the subject objects to.")
+@click.option("--reason", help="restriction: " + ", ".join(RESTRICTION_REASONS) + " (Art. 18(1)(a)-(d)).")
 @click.option("--json", "as_json", is_flag=True, help="Print the case as JSON.")
-def open_cmd(case_type, names, emails, phones, identifiers, received, as_json) -> None:
-    """Open a case; prints its reference and ICO deadlines."""
+def open_cmd(case_type, names, emails, phones, identifiers, received, wrong, correct, fields, processing, reason,
+             as_json) -> None:
+    """Open a case; prints its reference and ICO deadlines. Rectification needs --wrong/--correct, objection
+    --processing, restriction --reason; a marketing opt-out needs nothing more."""
+    from ..cases.details import from_options
     from ..roles import actor
     from ..services import open_services
 
+    details = from_options(case_type, wrong, correct, fields, processing, reason)  # before any store is opened
     services = open_services()
     c = open_case(services, case_type, names, emails, phones, identifiers, _date("--received", received),
-                  actor(services.settings))
+                  actor(services.settings), details)
     if as_json:
         emit_json(c.public())
         return
@@ -205,3 +222,88 @@ def note_cmd(ref, text, as_json) -> None:
         emit_json({"ref": case.ref, **event.public()})
         return
     console.print(f"Note added to [bold]{escape(case.ref)}[/] by {escape(who)}.")
+
+
+@case.command("verify-id")
+@click.argument("ref")
+@click.option("--method", type=click.Choice(IDENTITY_METHODS), help="How identity was checked.")
+@click.option("--on", "on_day", metavar="YYYY-MM-DD", help="Day of the check, the request or the waiver (default today).")
+@click.option("--id-received", metavar="YYYY-MM-DD",
+              help="Day the ID asked for arrived: the month restarts from it (ICO).")
+@click.option("--note", help="A note on the check (sealed with the case, like identifiers).")
+@click.option("--request", "request_id", is_flag=True, help="Record that ID was asked for (on --on); the case waits.")
+@click.option("--waive", is_flag=True, help="No check is needed; give --reason.")
+@click.option("--reason", help="Why the check is waived (e.g. sent from the address on file).")
+@click.option("--json", "as_json", is_flag=True)
+def verify_id_cmd(ref, method, on_day, id_received, note, request_id, waive, reason, as_json) -> None:
+    """Record the identity step of case REF before any search: --request, then --method (with --id-received
+    if ID was asked for), or --waive --reason."""
+    from ..cases.identity import Identity
+    from ..roles import actor, require
+    from ..services import open_services
+
+    chosen = [name for name, on in (("--method", method), ("--request", request_id), ("--waive", waive)) if on]
+    if len(chosen) != 1:
+        raise InputError("--method", "give exactly one of --method METHOD, --request or --waive --reason"
+                                     + (f" (got {', '.join(chosen)})" if chosen else ""))
+    if id_received and not method:
+        raise InputError("--id-received", "goes with --method (the check made once the ID arrived)")
+    if reason and not waive:
+        raise InputError("--reason", "goes with --waive")
+    on = _date("--on", on_day)
+    received_id = _date("--id-received", id_received) if id_received else None
+    services = open_services()
+    who = actor(services.settings)
+    role = require(who, services.settings, "staff", "dpo", action="recording an identity check")
+    ident = Identity(services.store)
+    c = services.store.get(ref)
+    if request_id:
+        c = ident.request(c, who, role, on)
+    elif waive:
+        c = ident.waive(c, who, reason or "", on)
+    else:
+        c = ident.verify(c, who, method, on, received_id, note)
+    from ..tracker.writer import tracker_update
+
+    tracker_update(services, c.ref, actor=who)
+    state = ident.state(c.ref)
+    if as_json:
+        emit_json({**c.public(), "identity": state})
+        return
+    words = {"requested": f"ID requested on {state['on']}; the case waits in identity_check",
+             "verified": f"identity verified ({state['method']}) by {who}",
+             "waived": f"identity check waived by {who}"}[state["state"]]
+    console.print(f"[bold]{escape(c.ref)}[/]: {escape(words)}; due {due_text(c)}.")
+
+
+@click.group()
+def objection() -> None:
+    """Decide objections to processing (Art. 21(1)); the DPO weighs them."""
+
+
+@objection.command("decide")
+@click.argument("ref")
+@click.option("--upheld", "outcome", flag_value="upheld", help="Stop the processing objected to.")
+@click.option("--rejected", "outcome", flag_value="rejected",
+              help="Compelling legitimate grounds override the objection (never for direct marketing).")
+@click.option("--grounds", required=True, help="The grounds of the decision (sealed with the case).")
+@click.option("--json", "as_json", is_flag=True)
+def decide_cmd(ref, outcome, grounds, as_json) -> None:
+    """Record the DPO's decision on objection REF, with its grounds."""
+    from ..cases.objection import decide
+    from ..roles import actor, require
+    from ..services import open_services
+
+    if outcome is None:
+        raise InputError("--upheld", "give --upheld or --rejected")
+    services = open_services()
+    who = actor(services.settings)
+    role = require(who, services.settings, "dpo", action="deciding an objection")
+    c = decide(services.store, services.store.get(ref), who, role, outcome == "upheld", grounds)
+    from ..tracker.writer import tracker_update
+
+    tracker_update(services, c.ref, actor=who)
+    if as_json:
+        emit_json(c.public())
+        return
+    console.print(f"[bold]{escape(c.ref)}[/]: objection {outcome}; the grounds are recorded with the case.")

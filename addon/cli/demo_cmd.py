@@ -79,6 +79,12 @@ def demo(out: Path, subjects: int) -> None:
             items = search_with_progress(services, case.ref, dpo)
             console.print(summary_table(items))
             results.append((case.ref, subj, items))
+        # -- review before disclosure: a false hit, an exemption, the rest included (addon/review/demo.py) ----
+        from ..review.demo import demo_review
+
+        if results:
+            demo_review(services, results[0][0], dpo, console,
+                        research=lambda r: search_with_progress(services, r, dpo, quiet=True))
         # -- tracker and access package (addon/cli/demo_package.py) -------------------------------------------
         from .demo_package import show_tracker_and_package
 
@@ -94,6 +100,13 @@ def demo(out: Path, subjects: int) -> None:
                                     title="Erasure"))
             search_with_progress(services, ecase.ref, dpo)
             demo_erasure(services, ecase.ref, dpo, console)
+        # -- rectification, restriction, objection, marketing opt-out: opened with their fields (addon/cases/demo.py)
+        from ..cases.demo import demo_rights
+
+        rights_cases = demo_rights(services, expected, dpo, console)
+        from ..rights.demo import demo_rights_google  # one rectification, restriction mark+lift, opt-out
+
+        demo_rights_google(services, sandbox, rights_cases, dpo, console)
         # -------------------------------------------------------------------------------------------------------
         verdict = services.trail.verify() if hasattr(services.trail, "verify") else None
     table = Table("Case", "Subject", "Gmail", "Drive", "Sheet rows", "Expected", title="3. Results")

@@ -58,6 +58,18 @@ def show_tracker_and_package(services, dpo: str, refs: list[str]) -> None:
             f"manifest check: {'OK' if not problems else '; '.join(problems)}; "
             f"{len(result.excluded)} item(s) left out with reasons in the report\n"
             f"Verify it yourself: dsar export verify {result.path}", title="Access package"))
+        r = result.review or {}
+        if r:
+            from ..review.methodology import load as load_methodology
+
+            m = load_methodology(services.store, result.ref) or {}
+            console.print(Panel.fit(
+                f"found {r['found']} ({r['copies']} copies), included {r['included']}, excluded {r['excluded']} "
+                f"({', '.join(w['code'] + ' ' + str(w['count']) for w in r['withheld']) or 'none'}), not a match "
+                f"{r['not_a_match']}, undecided {r['undecided']}, redacted {m.get('counts', {}).get('redacted', 0)}\n"
+                f"{m.get('sources', {}).get('summary', '')}\nreport.html says what was withheld and how the search "
+                f"was done; methodology.json holds the statement (also in the case file: dsar review {result.ref} "
+                "methodology)", title="The package follows the review"))
 
 
 def _show(value, from_serial) -> str:

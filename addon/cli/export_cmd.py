@@ -42,8 +42,10 @@ def export() -> None:
               help="Folder for the ZIP (default: DSAR_HOME/exports/REF).")
 @click.option("--encrypt", is_flag=True, help="AES-256 encrypt the ZIP with a random password, printed once. Opens "
               "with 7-Zip or bsdtar, not Info-ZIP unzip; without it the ZIP is a plain one any tool opens.")
+@click.option("--include-undecided", is_flag=True, help="Package items nobody has reviewed yet ('dsar review REF'); "
+              "without it the export refuses while any item is undecided. The choice is recorded on the case.")
 @click.option("--json", "as_json", is_flag=True)
-def make(ref: str, out: Path | None, encrypt: bool, as_json: bool) -> None:
+def make(ref: str, out: Path | None, encrypt: bool, include_undecided: bool, as_json: bool) -> None:
     from ..export import build_package
     from ..roles import actor
     from ..services import open_services
@@ -52,7 +54,8 @@ def make(ref: str, out: Path | None, encrypt: bool, as_json: bool) -> None:
     services = open_services()
     who = actor(services.settings)
     show = (lambda what: None) if as_json else (lambda what: err_console.print(f"  + {what}", highlight=False))
-    result = build_package(services, ref.strip().upper(), who, out_dir=out, encrypt=encrypt, on_item=show)
+    result = build_package(services, ref.strip().upper(), who, out_dir=out, encrypt=encrypt, on_item=show,
+                           include_undecided=include_undecided)
     tracker_update(services, result.ref)
     if as_json:
         emit_json(result.public())
@@ -63,6 +66,11 @@ def make(ref: str, out: Path | None, encrypt: bool, as_json: bool) -> None:
                   f"{result.files} files in all; sha256 {result.sha256}")
     for x in result.excluded:
         console.print(f"  [yellow]not included:[/] {escape(x['what'])}: {escape(x['reason'])}", highlight=False)
+    r = result.review or {}
+    if r:
+        console.print(f"  review: {r['found']} found, {r['included']} included, {r['excluded']} withheld, "
+                      f"{r['not_a_match']} not a match" + (f", [yellow]{r['undecided']} undecided packaged "
+                      "(recorded on the case)[/]" if r.get("include_undecided") else ""), highlight=False)
     if result.password:
         console.print(f"  Encrypted (AES-256). Password, shown only now — send it separately from the file:\n"
                       f"  [bold]{result.password}[/]", highlight=False)

@@ -81,12 +81,15 @@ def init(as_json: bool) -> None:
     else:
         done["art15 template"] = _write_new(art15, starter_text())
     done["erasure policy"] = _write_new(home / POLICY_FILE, STARTER_POLICY)
+    from ..review.exemptions import HOME_FILE as EXEMPTIONS_FILE, starter_text as exemptions_starter
+
+    done["exemption codes"] = _write_new(home / EXEMPTIONS_FILE, exemptions_starter())  # for 'dsar review'
     if as_json:
         emit_json({"home": str(home), "source": settings.home_source, **done})
         return
     console.print(f"Data folder [bold]{escape(str(home))}[/] ({describe_source(settings)}): {done['data folder']}",
                   highlight=False)
-    for what in ("keys", "art15 template", "erasure policy"):
+    for what in ("keys", "art15 template", "erasure policy", "exemption codes"):
         console.print(f"  {what}: {escape(done[what])}", highlight=False)
     if art15.exists():
         console.print(escape(f"Next: replace every <...> in {art15} (the Art. 15 information every access report "

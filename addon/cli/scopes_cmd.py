@@ -150,3 +150,17 @@ def manifest_cmd(check: bool, base_url: str | None, out: Path | None, tracker_ou
         source = manifest.tracker_source()
         manifest.write_text(tracker_out, manifest.render_tracker_script(source, base_url))
         click.echo(f"Wrote {tracker_out}", err=True)
+
+
+@scopes.command("disclosure")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def disclosure_cmd(as_json: bool) -> None:
+    """The Limited Use disclosure, from the registry: every scope the product can ask for, why, in which
+    step, and Google's Limited Use statement (the web app serves the same at /limited-use)."""
+    from scopes.disclosure import disclosure, render_text
+
+    data = disclosure()
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(render_text(data), nl=False)

@@ -60,7 +60,8 @@ def worker(concurrency: int | None, pool: str, loglevel: str, hostname: str | No
 @click.command()
 @click.option("--loglevel", "-l", default="INFO", show_default=True)
 def beat(loglevel: str) -> None:
-    """Run the scheduler: an audit checkpoint every minute (one beat per deployment)."""
+    """Run the scheduler: an audit checkpoint every minute; intent recovery and reconciliation with
+    Google's token audit log every DSAR_RECONCILE_EVERY seconds (default 3600). One beat per deployment."""
     _check_database()
     _check_broker()
     from ..config import load

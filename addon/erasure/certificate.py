@@ -102,7 +102,7 @@ def body_sha256(doc: dict) -> str:
 
 
 def _note_text(doc: dict, sha: str) -> str:
-    return f"{FORMAT}\n{doc['case']}\nsha256:{sha}\n"
+    return f"{doc.get('format', FORMAT)}\n{doc['case']}\nsha256:{sha}\n"  # rights records share it
 
 
 def sign(doc: dict, signer: Signer) -> dict:
@@ -111,11 +111,12 @@ def sign(doc: dict, signer: Signer) -> dict:
                                  "note": signer.sign_note(_note_text(doc, sha))}}
 
 
-def verify_certificate(doc: Any, verifier: Verifier | None = None, trail: Any = None) -> list[str]:
+def verify_certificate(doc: Any, verifier: Verifier | None = None, trail: Any = None, fmt: str = FORMAT) -> list[str]:
     """Problems found (empty = valid). Without ``verifier`` the key embedded in the certificate is used,
-    which proves integrity but not origin; callers should say so."""
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("signature"), dict):
-        return [f"not a {FORMAT} document"]
+    which proves integrity but not origin; callers should say so. ``fmt``: the record's format (the
+    rectification record of :mod:`addon.rights` is signed and checked the same way)."""
+    if not isinstance(doc, dict) or doc.get("format") != fmt or not isinstance(doc.get("signature"), dict):
+        return [f"not a {fmt} document"]
     problems: list[str] = []
     sig = doc["signature"]
     try:

@@ -25,6 +25,7 @@ from ..roles import require
 from ..search.service import LEGAL_BASIS
 from . import casefile
 from .erasers import erase_drive, erase_gmail, erase_sheets
+from .workspace import run_source_erasers
 from .errors import ErasureError, NotApproved, RunFailed
 from .plan import item_id
 from .planner import check_case
@@ -100,7 +101,8 @@ def preview_run(services, ref: str, actor: str) -> dict:
             "manual": [a for a in plan["actions"] if a["action"] == "redact_manually"],
             "exempt": len(plan["exempt"]), "accounts": sorted({a["account"] for a in todo}),
             "actions": dict(Counter(f"{a['source']} {a['action']}" for a in todo)),
-            "scopes": registry.scopes_for_step("erase", permanent_delete=permanent) if todo else []}
+            "scopes": registry.scopes_for_step("erase", permanent_delete=permanent,
+                                               sources={a["source"] for a in todo}) if todo else []}
 
 
 def run_erasure(services, ref: str, actor: str, *, hook: Hook | None = None,
@@ -153,6 +155,7 @@ def _run(services, ref: str, actor: str, role: str, hook: Hook | None,
                 except (HttpError, TransportError, RunFailed) as e:
                     failures.append(f"{source} of {account}: {e}")
                     job.save()
+        failures += run_source_erasers(services, job, work)  # Calendar, Contacts, Chat: each its own grant
     if failures:
         job.save("failed", "; ".join(failures))
         raise RunFailed(f"the erasure of {ref} did not finish ({len(failures)} part(s) failed; run "

@@ -25,6 +25,7 @@ from audit.canonical import canonical_json
 from ..cases.store import item_key
 from .exemptions import Policy
 from .rows import SheetRow
+from . import workspace
 
 FORMAT = "dsar-erasure-plan/1"
 GOOGLE_TEXT = frozenset({"application/vnd.google-apps.document", "application/vnd.google-apps.presentation"})
@@ -48,6 +49,8 @@ def item_id(entry: Mapping[str, Any]) -> str:
         return entry["message_id"]
     if entry["source"] == "drive":
         return entry["file_id"]
+    if entry["source"] in workspace.SOURCES:
+        return workspace.item_ref(entry)
     tail = entry.get("row_sha256", "")[:16] or f"row {entry.get('row')}"
     return f"{entry['file_id']}/{entry['sheet']}/{tail}"
 
@@ -75,6 +78,8 @@ def build_plan(ref: str, items: Iterable[Mapping[str, Any]], policy: Policy, *,
             actions.append({**_summary(it, names), "action": "delete" if policy.permanent_delete else "trash"})
         elif it["source"] == "drive":
             actions.append(_drive_action(it, policy, names_subject))
+        elif it["source"] in workspace.SOURCES:  # Calendar, Contacts, Chat, Forms
+            actions.append(workspace.plan_action(it))
         else:
             tabs[(it["file_id"], it["sheet"])].append(it)
     for (file_id, sheet), found in sorted(tabs.items()):
@@ -82,7 +87,9 @@ def build_plan(ref: str, items: Iterable[Mapping[str, Any]], policy: Policy, *,
     actions.sort(key=lambda a: a["key"])
     plan = {"format": FORMAT, "case": ref, "policy": policy.to_json(), "actions": actions, "exempt": exempt,
             "counts": counts(actions, exempt)}
-    plan["warnings"] = warnings + _persistence_warnings(actions, exempt, policy)
+    core = [a for a in actions if a["source"] not in workspace.SOURCES]
+    plan["warnings"] = warnings + _persistence_warnings(core, exempt, policy) + workspace.persistence_warnings(
+        [a for a in actions if a["source"] in workspace.SOURCES])
     return plan
 
 

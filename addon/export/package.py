@@ -33,6 +33,12 @@ from ..subjects.matching import Matcher
 from .manifest import INDEX, MANIFEST, index_csv, manifest_json
 from .report import SANDBOX_DEMO, load_art15, render_report
 from .sources import ExportError, Staged, Stager, fetch_file, fetch_message, fetch_rows, group_rows
+from .workspace import export_workspace
+from ..search.coverage import coverage_statement
+from ..search.sources import sources_searched
+from ..review.disclosure import follow_review
+from ..review.report import package_methodology, review_context
+from .redacted import SCHEDULE, RedactingStager, open_redactor
 
 #: Checked here (export 13a): 7-Zip 26.02 ``7zz x`` and libarchive 3.6.2 ``bsdtar -x --passphrase`` open the AES-256
 #: ZIP; Info-ZIP ``unzip`` 6.0 does not ("unsupported compression method 99"). Sent beside every encrypted package.
@@ -61,10 +67,13 @@ class PackageResult:
     excluded: list[dict]
     password: str | None = None
     how_to_open: Path | None = None  # beside an encrypted ZIP: which tools open it, to send with it
+    review: dict | None = None  # the review's counts (addon/review/disclosure.py): found, included, excluded...
+    redactions: int = 0  # other people's data hidden in the copies (addon/redaction; redactions.csv lists them)
 
     def public(self) -> dict:
         return {"ref": self.ref, "path": str(self.path), "sha256": self.sha256, "files": self.files,
                 "counts": self.counts, "excluded": self.excluded, "encrypted": self.password is not None,
+                "review": self.review, "redactions": self.redactions,
                 **({"password": self.password, "how_to_open": str(self.how_to_open)} if self.password else {})}
 
 
@@ -121,7 +130,8 @@ def _sha256_file(path: Path) -> str:
 
 
 def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None, encrypt: bool = False,
-                  on_item: Callable[[str], None] = lambda what: None) -> PackageResult:
+                  on_item: Callable[[str], None] = lambda what: None,
+                  include_undecided: bool = False, redact: bool = True) -> PackageResult:
     require(actor, services.settings, "staff", "dpo", action="exporting a subject access package")
     case = services.store.get(ref)
     ref = case.ref
@@ -134,6 +144,9 @@ def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None
         raise ConfigError(f"case: {ref}'s identifiers were shredded; nothing can be exported")
     items = services.store.results(ref)
     art15, art15_source = load_art15(services.settings)
+    # the package follows the review (addon/review): included things only, each once; refused while undecided
+    review = follow_review(services, case, items, actor, include_undecided=include_undecided)
+    items = review.items
     out_dir = Path(out_dir) if out_dir else exports_dir(services.settings.home, ref)
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = dt.datetime.now(dt.timezone.utc)
@@ -147,9 +160,13 @@ def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None
     done = False
     try:
         with acting(purpose):
-            entries, excluded, rows = _fill(services, case, items, Stager(work), archive, on_item)
+            # other people's data: redacted copies where it shows (addon/export/redacted.py); originals untouched
+            redactor = open_redactor(services, case, items) if redact else None
+            entries, excluded, rows = _fill(services, case, items, RedactingStager(work, redactor), archive, on_item)
+        review.redacted = len(redactor.schedule) if redactor else 0
         counts = dict(Counter(e["source"] for e in entries))
-        _finish(services, case, archive, entries, excluded, rows, (art15, art15_source), stamp, actor)
+        _finish(services, case, archive, entries, excluded, rows, (art15, art15_source), stamp, actor, review,
+                redactor)
         archive.close()
         os.replace(partial, final)
         done = True
@@ -171,8 +188,10 @@ def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None
         note.write_text(HOW_TO_OPEN.format(name=final.name), encoding="utf-8")
     _log_export(services.settings.home, ref, {"at": stamp.isoformat(timespec="seconds"), "actor": actor,
                                               "path": str(final), "sha256": digest, "encrypted": bool(password),
-                                              "files": files})
-    return PackageResult(ref, final, digest, files, counts, excluded, password, note)
+                                              "files": files, "include_undecided": review.include_undecided})
+    return PackageResult(ref, final, digest, files, counts, excluded, password, note,
+                         {**review.counts, "include_undecided": review.include_undecided, "withheld": review.withheld},
+                         review.redacted)
 
 
 def _fill(services, case, items, stager: Stager, archive: _Zip, on_item
@@ -193,25 +212,40 @@ def _fill(services, case, items, stager: Stager, archive: _Zip, on_item
     _export_gmail(services, items, stager, add, excluded, rows)
     _export_drive(services, items, stager, add, excluded, rows)
     _export_sheets(services, case, items, stager, add, excluded, rows)
+    export_workspace(services, items, stager, add, excluded, rows)  # Calendar, Contacts, Chat, Forms
     return entries, excluded, rows
 
 
 def _finish(services, case, archive: _Zip, entries: list[dict], excluded: list[dict], rows: dict[str, list[dict]],
-            art15: tuple[dict, str], stamp: dt.datetime, actor: str) -> None:
-    """index.csv, report.html and last the manifest (which lists the other two as well)."""
+            art15: tuple[dict, str], stamp: dt.datetime, actor: str, review=None, redactor=None) -> None:
+    """index.csv, report.html, methodology.json and last the manifest (which lists the others as well)."""
     (info, art15_source) = art15
     index = index_csv(entries)
-    context = _report_context(case, info, rows, excluded, stamp, actor, len(entries) + 3)
+    context = _report_context(case, info, rows, excluded, stamp, actor, len(entries) + 4 + (redactor is not None))
+    context["redactions"] = redactor.report() if redactor is not None else None
     context["demo_template"] = art15_source == SANDBOX_DEMO
     context["encrypted"] = archive.encrypted
+    context["coverage"] = coverage_statement(services.settings, sources_searched(services.store, case.ref))
+    context.update({k: rows.get(k, []) for k in ("events", "contacts", "chat", "forms")})
+    method = package_methodology(services, case, review, stamp, actor)
+    context.update(review_context(review, method))
     report = render_report(context).encode("utf-8")
     for name, data, desc in ((INDEX, index, "list of the files in this package"),
-                             ("report.html", report, "cover report: what was found, where, and Art. 15 information")):
+                             ("report.html", report, "cover report: what was found, where, and Art. 15 information"),
+                             ("methodology.json", json.dumps(method, indent=2).encode("utf-8"),
+                              "how the search was done: sources, identifier kinds, counts, who ran each step")):
         archive.add_bytes(data, name)
         entries.append({"path": name, "source": "package", "account": "", "item_id": "",
                         "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "description": desc})
+    if redactor is not None:  # the redaction schedule: item, kind, exemption code; never the hidden text
+        data = redactor.schedule_bytes()
+        archive.add_bytes(data, SCHEDULE)
+        entries.append({"path": SCHEDULE, "source": "package", "account": "", "item_id": "",
+                        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+                        "description": "redaction schedule: each place other people's data is hidden, by kind"})
     case_info = {"case": case.ref, "case_type": case.type, "created_at": stamp.isoformat(timespec="seconds"),
-                 "created_by": actor, "art15_template": art15_source}
+                 "created_by": actor, "art15_template": art15_source,
+                 "redactions": len(redactor.schedule) if redactor is not None else "off"}
     archive.add_bytes(manifest_json(case_info, entries, excluded, _audit_anchor(services, actor)), MANIFEST)
 
 
@@ -219,6 +253,8 @@ def _describe(s: Staged) -> str:
     d = s.detail
     if s.source == "gmail":
         return f"email: {d.get('subject', '')}"[:200]
+    if d.get("description"):  # Calendar, Contacts, Chat, Forms (addon/export/workspace.py)
+        return d["description"]
     if s.source == "drive":
         return f"{d.get('name', '')} ({d.get('form', '')})"
     return f"{d.get('name', '')} › {d.get('sheet', '')}: rows {', '.join(map(str, d.get('rows', [])))}"

@@ -38,12 +38,23 @@ def visibility_timeout() -> int:
     return _int_env("DSAR_VISIBILITY_TIMEOUT", 3600)
 
 
+def reconcile_every() -> float:
+    """``DSAR_RECONCILE_EVERY`` seconds between reconciliations under beat (default 3600; 0: off)."""
+    raw = os.environ.get("DSAR_RECONCILE_EVERY", "3600")
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        from ..errors import ConfigError
+
+        raise ConfigError(f"DSAR_RECONCILE_EVERY: {raw!r} is not a number of seconds") from None
+
+
 def make_app() -> Celery:
     broker = broker_url()
     backend = os.environ.get("DSAR_RESULT_BACKEND") or broker
     vt = visibility_timeout()
     prefix = redis_prefix()
-    app = Celery("dsar", broker=broker, backend=backend, include=["addon.scale.tasks"])
+    app = Celery("dsar", broker=broker, backend=backend, include=["addon.scale.tasks", "addon.scale.audit_tasks"])
     app.conf.update(
         task_serializer="json", result_serializer="json", accept_content=["json"],
         task_acks_late=True,  # ack after the task: a killed worker's task is delivered again
@@ -63,6 +74,8 @@ def make_app() -> Celery:
             "audit-checkpoint": {"task": "dsar.checkpoint", "schedule": 60.0},
         },
     )
+    if reconcile_every():  # issue 16: recover intents, reconcile with Google's token log (addon/scale/audit_tasks.py)
+        app.conf.beat_schedule["audit-reconcile"] = {"task": "dsar.reconcile", "schedule": reconcile_every()}
     return app
 
 

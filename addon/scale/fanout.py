@@ -25,8 +25,11 @@ TERMINAL = ("done", "failed")
 def unit_keys(state: dict) -> list[str]:
     """Every unit of a queued job: a mailbox and a Drive per account, then one per shared drive (listed
     once at dispatch and kept in the parent row, as the in-process engine does)."""
+    from ..search.sources import unit_keys as source_keys  # Calendar, Contacts, Chat per user; Forms once
+
     return ([f"{kind}:{acct}" for acct in state.get("accounts", []) for kind in KINDS]
-            + [f"shared:{drive_id}" for drive_id in state.get("shared_drives", {})])
+            + [f"shared:{drive_id}" for drive_id in state.get("shared_drives", {})]
+            + source_keys(state.get("sources", ()), state.get("accounts", [])))
 
 
 @dataclass
@@ -68,7 +71,10 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
     shared = (saved or {}).get("state", {}).get("shared_drives") if not fresh else None
     if shared is None:
         shared = _list_shared_drives(services, case, actor, accounts)
-    units = unit_keys({"accounts": accounts, "shared_drives": shared})
+    from ..search.coverage import enabled_sources
+
+    sources = list(enabled_sources(services.settings))
+    units = unit_keys({"accounts": accounts, "shared_drives": shared, "sources": sources})
     parent_units = {} if fresh else dict((saved or {}).get("state", {}).get("units", {}))
     queued: list[str] = []
     for key in units:
@@ -85,7 +91,7 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
             queued.append(key)
     store.save_job(jid, ref, "search", "running",
                    {"units": parent_units, "accounts": accounts, "shared_drives": shared, "mode": "queue",
-                    "actor": actor})
+                    "actor": actor, "sources": sources})
     out = Dispatched(ref, run_no, jid, units, queued)
     if not queued:
         out.result = finish(services, ref, run_no, actor)

@@ -74,13 +74,15 @@ return 1
 
 def project_limits(env: dict | None = None) -> dict[str, tuple[float, float]]:
     """The per-project buckets, with ``DSAR_PROJECT_QUOTA_GMAIL=600000`` (per minute) style overrides."""
+    from audit.pacer import project_limits_from
+
+    from .quota_plan import organisation_quotas
+
     env = os.environ if env is None else env
     out = dict(PROJECT_LIMITS)
-    for bucket in ("gmail", "drive", "sheets_read", "sheets_write"):
-        raw = env.get(f"DSAR_PROJECT_QUOTA_{bucket.upper()}")
-        if raw:
-            per_min = float(raw)
-            out[bucket] = (per_min / 60.0 * 0.98, max(per_min / 60.0, 1.0))
+    for bucket, per_min in organisation_quotas(None, env).items():
+        if env.get(f"DSAR_PROJECT_QUOTA_{bucket.upper()}"):
+            out[bucket] = project_limits_from({bucket: per_min})[bucket]
     return out
 
 
@@ -133,3 +135,19 @@ class RedisPacer:
         """Units reserved from this bucket since it was created (accounting for tests and the bench)."""
         raw = self.client.hget(self.key(principal, bucket), "spent")
         return float(raw) if raw else 0.0
+
+    def backlog(self, principal: str, bucket: str) -> float:
+        """Seconds a call on this bucket would wait now (user or project buckets), reserving nothing."""
+        if not self.enabled or bucket not in LIMITS:
+            return 0.0
+        secs, micros = self.client.time()
+        now = secs + micros / 1e6
+        waits = [0.0]
+        for key, limits in ((self.key(principal, bucket), LIMITS[bucket]), (self.key("*", bucket), self.project.get(bucket))):
+            level, stamp, rate = self.client.hmget(key, "level", "stamp", "rate")
+            if level is None or not limits:
+                continue
+            rate = float(rate or limits[0])
+            level = min(limits[1], float(level) + max(0.0, now - float(stamp)) * rate)
+            waits.append(max(0.0, -level / rate))
+        return max(waits)

@@ -109,7 +109,8 @@ class Lease:
 
 
 # -- building a unit -----------------------------------------------------------------------------
-def build_unit(svc, case, key: str, state: dict, save, emit, shared_drives: dict | None = None):
+def build_unit(svc, case, key: str, state: dict, save, emit, shared_drives: dict | None = None,
+               accounts: list[str] | None = None):
     """The GmailUnit or DriveUnit for ``key`` ("gmail:<account>" / "drive:<account>" / "shared:<drive id>",
     the last searched by the account the parent job chose for it) of ``case``."""
     from scopes import registry
@@ -121,6 +122,11 @@ def build_unit(svc, case, key: str, state: dict, save, emit, shared_drives: dict
     from ..search.gmail import GmailUnit
     from ..subjects.matching import Matcher
 
+    from ..search.sources import build_unit as source_unit, is_source_key
+
+    if is_source_key(key):  # Calendar, Contacts, Chat, Forms (addon/search/sources.py)
+        return source_unit(svc.clients, svc.settings, case.subject, Matcher(case.subject), key, list(accounts or []),
+                           state, save, emit)
     kind, account = key.split(":", 1)
     shared = None
     if kind == "shared":
@@ -137,7 +143,7 @@ def build_unit(svc, case, key: str, state: dict, save, emit, shared_drives: dict
         drive = clients.drive(account, registry.scopes_for_operations(DRIVE_OPS))
         sheets = clients.sheets(account, registry.scopes_for_operations(SHEETS_OPS))
         return DriveUnit(account, drive, sheets, drive_queries.queries_for(case.subject), matcher, state, save, emit,
-                         shared_drive=shared)
+                         shared_drive=shared, pacer=getattr(getattr(clients, "seam", None), "pacer", None))
     raise ConfigError(f"search unit {key!r}: the kind must be gmail, drive or shared")
 
 
@@ -164,15 +170,20 @@ def search_unit(self, ref: str, run_no: int, key: str, actor: str) -> dict:
         def save(st: dict) -> None:
             store.save_job(uid, ref, UNIT_KIND, "running", st)
 
+        from ..review.service import suppression
+
+        suppress = suppression(store, ref)  # not-a-match decisions of this case
+
         def emit(items: list[dict]) -> None:
-            state["_items"] = state.get("_items", 0) + store.add_results(ref, items, run_no)
+            state["_items"] = state.get("_items", 0) + store.add_results(ref, suppress(items), run_no)
 
         try:
             case = store.get(ref)
             if case.subject is None:
                 raise ConfigError(f"case: {ref}'s identifiers were shredded; it cannot be searched again")
             parent = store.job(job_id(ref, run_no)) or {"state": {}}
-            unit = build_unit(svc, case, key, state, save, emit, parent["state"].get("shared_drives"))
+            unit = build_unit(svc, case, key, state, save, emit, parent["state"].get("shared_drives"),
+                              accounts=parent["state"].get("accounts"))
             with acting(search_purpose(case, actor, case.status)):
                 unit.run()
         except Retry:

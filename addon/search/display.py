@@ -66,6 +66,8 @@ def where(item: Mapping[str, Any]) -> str:
             out += f" › attachment {att.get('name', '')}" + (
                 f" › {att.get('sheet', '?')} › row {att['row']}" if "row" in att else "")
         return out
+    if src in _SOURCE_WHERE:  # Calendar, Contacts, Chat, Forms
+        return _SOURCE_WHERE[src](item)
     path = item.get("path") or item.get("name") or item.get("file_id") or item.get("id", "")
     if src == "sheets" or "row" in item:  # a Google Sheet's row, or a row of an uploaded table
         path = f"{path} › {item.get('sheet', '?')} › row {item.get('row', '?')}"
@@ -84,6 +86,20 @@ def note(item: Mapping[str, Any]) -> str:
 
 #: The keys of an item that :func:`where` reads: copied into derived records (plan, verification) to be shown.
 SHOWN_KEYS = ("from", "date", "subject", "rfc822_message_id", "path", "name", "drive", "sheet", "row", "attachment")
+
+
+def _joined(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+_SOURCE_WHERE = {
+    "calendar": lambda i: _joined("event", _cut(i.get("summary", ""), SUBJECT_WIDTH), short_date(i.get("start", ""))),
+    "contacts": lambda i: _joined("other contact" if i.get("kind") == "other_contact" else "contact",
+                                  _cut(i.get("name", ""), 60) or i.get("resource_name", "")),
+    "chat": lambda i: _joined("chat", _cut(i.get("space_name", "") or i.get("space_type", "") or i.get("space", ""), 40),
+                              _cut(i.get("sender_email", ""), 40), short_date(i.get("create_time", ""))),
+    "forms": lambda i: _joined("form response", _cut(i.get("form_title", ""), 50), short_date(i.get("submitted", ""))),
+}
 
 
 def shown_fields(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ the sheet row. An uploaded table (.xlsx, .csv, .ods...) gives one ``drive`` item
 who searched it)."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -18,13 +19,14 @@ from .. import extract
 from . import evidence
 from ..subjects.matching import header_row
 from .content import FileMatch, confirm_file
+from .sheet_routes import SheetReader
 
 FOLDER = "application/vnd.google-apps.folder"
 SHEET = "application/vnd.google-apps.spreadsheet"
 DOC = "application/vnd.google-apps.document"
 MAX_DOWNLOAD = 20 * 1024 * 1024
 MY_DRIVE = "My Drive"
-FIELDS = "nextPageToken, files(id, name, mimeType, parents, owners(emailAddress), size, trashed, driveId)"
+FIELDS = "nextPageToken, files(id, name, mimeType, parents, owners(emailAddress), size, trashed, driveId, modifiedTime)"
 
 
 @dataclass
@@ -40,6 +42,13 @@ class DriveUnit:
     progress: Callable[[str, int], None] = lambda kind, n: None
     exclude: frozenset[str] = frozenset()  # file ids never searched (the DSAR tracker itself)
     shared_drive: dict | None = None  # {"id", "name"}: search this shared drive instead of the My Drive
+    pacer: Any = None  # the seam's pacer, so each spreadsheet is read by the route with quota headroom
+    reuse: Any = None  # addon.search.reuse.Reuse: unchanged spreadsheets of this case's last search
+    route: str | None = None  # "auto" (default, DSAR_SHEET_ROUTE), "export" or "sheets"
+
+    def __post_init__(self) -> None:
+        kw = {"route": self.route} if self.route else {}
+        self.reader = SheetReader(self.drive, self.sheets, self.account, self.pacer, **kw)
 
     @property
     def drive_label(self) -> str | dict:
@@ -84,6 +93,8 @@ class DriveUnit:
             items = self._sheet_rows(f, path) if f["mimeType"] == SHEET else self._confirm_file(f, path)
             if items:
                 self.emit(items)
+            if f["mimeType"] == SHEET and f.get("modifiedTime"):
+                self.state.setdefault("sheets_seen", {})[f["id"]] = f["modifiedTime"]
             self.state["done"].append(f["id"])
             done.add(f["id"])
             self.progress("fetched", 1)
@@ -114,6 +125,7 @@ class DriveUnit:
                     f"({extract.formats.size_text(int(f['size']))}); not downloaded").as_dict())
             else:
                 data = self.drive.files().get_media(fileId=f["id"], supportsAllDrives=True).execute()
+                item["sha256"] = hashlib.sha256(data).hexdigest()  # folds identical copies in review
                 res = confirm_file(self.matcher, data, mime, f["name"])
         except HttpError as e:
             if e.resp.status == 404:
@@ -136,21 +148,25 @@ class DriveUnit:
         return []
 
     def _sheet_rows(self, f: dict, path: str) -> list[dict]:
-        meta = self.sheets.spreadsheets().get(spreadsheetId=f["id"], fields="sheets.properties(title,sheetId)").execute()
-        titles = [s["properties"]["title"] for s in meta.get("sheets", [])]
-        if not titles:
-            return []
-        ranges = ["'" + t.replace("'", "''") + "'" for t in titles]
-        data = self.sheets.spreadsheets().values().batchGet(
-            spreadsheetId=f["id"], ranges=ranges, valueRenderOption="FORMATTED_VALUE", majorDimension="ROWS",
-        ).execute()
+        """Every matching row, read by the cheaper route (addon/search/sheet_routes.py), or carried over
+        from this case's last search when the spreadsheet has not changed since (addon/search/reuse.py)."""
+        if self.reuse is not None:
+            kept = self.reuse.take(f, path)
+            if kept is not None:
+                self.state.setdefault("routes", {})["reused"] = self.state.get("routes", {}).get("reused", 0) + 1
+                return kept
+        before = dict(self.reader.stats)
+        tabs = self.reader.read(f)
+        routes = self.state.setdefault("routes", {})
+        for k, v in self.reader.stats.items():
+            if v != before.get(k, 0):
+                routes[k] = routes.get(k, 0) + v - before.get(k, 0)
         items = []
-        for title, vr in zip(titles, data.get("valueRanges", [])):
-            rows = vr.get("values", [])
-            h = header_row([[str(c) for c in r] for r in rows]) if rows else 0  # a title row may sit above it
-            header = [str(c) for c in rows[h]] if rows else None
-            for n, row in enumerate(rows, start=1):
-                cells = [str(c) for c in row]
+        for tab in tabs or []:
+            title, rows = tab.title, tab.rows
+            h = header_row(rows) if rows else 0  # a title row may sit above it
+            header = rows[h] if rows else None
+            for n, cells in enumerate(rows, start=1):
                 hits = self.matcher.match_row(cells, None if n <= h + 1 else header)
                 if hits:
                     items.append({"source": "sheets", "account": self.account, "file_id": f["id"], "name": f["name"],

@@ -18,6 +18,7 @@ from scopes import registry
 from ..errors import GoogleError, Interrupted
 from .drive import DriveUnit, list_shared_drives
 from .gmail import GmailUnit
+from .reuse import now_iso, previous_run
 
 GMAIL_OPS = ("gmail.search", "gmail.read_full")
 DRIVE_OPS = ("drive.search", "drive.read", "drive.export")
@@ -58,6 +59,12 @@ class Progress:
         return {k: getattr(self, k) for k in ("units_total", "units_done", "candidates", "fetched", "items", "started")}
 
 
+def finished_summary(unit: dict) -> dict:
+    """What the job row keeps of a finished unit (its full checkpoint is in ``search:REF:RUN/KEY``)."""
+    sheets = len(((unit.get("lists") or {}).get("sheets") or {}).get("files", []))
+    return {"finished": True, "spreadsheets": sheets, **({"routes": unit["routes"]} if unit.get("routes") else {})}
+
+
 def describe_failure(e: Exception) -> str:
     """A failure in words that carry no subject data (an HttpError's URL holds the query)."""
     if isinstance(e, HttpError):
@@ -86,6 +93,14 @@ class SearchJob:
     #: Drive file ids left out: the DSAR tracker is the organisation's record of requests (UK GDPR Art. 5(2)),
     #: kept under its own retention, not part of the data searched for or erased.
     exclude_files: frozenset[str] = frozenset()
+    #: Drops items staff marked "not a match" for this case (addon/review/service.py ``suppression``), so the
+    #: same false hit does not come back in a re-search.
+    suppress: Callable[[list[dict]], list[dict]] = lambda items: items
+    #: Sources searched (addon/search/coverage.py): Gmail, Drive and Sheets always; Calendar, Contacts, Chat
+    #: and Forms only when the organisation enabled them (addon/search/sources.py builds their units).
+    sources: tuple[str, ...] = ("gmail", "drive", "sheets")
+    subject: Any = None  # the case's subject (the Calendar queries are built from it)
+    settings: Any = None
 
     @property
     def job_id(self) -> str:
@@ -93,7 +108,8 @@ class SearchJob:
 
     def run(self) -> list[dict]:
         saved = self.store.job(self.job_id)
-        state = saved["state"] if saved and saved["status"] != "done" else {"units": {}}
+        state = saved["state"] if saved and saved["status"] != "done" else {"units": {}, "started_at": now_iso()}
+        self.reuse = previous_run(self.store, self.job_id, self.ref, self.run_no, saved)  # this case's own only
         if saved and saved["status"] == "done":
             self.store.clear_results(self.ref, self.run_no)  # a fresh run of a finished search
         lock = threading.Lock()
@@ -110,6 +126,7 @@ class SearchJob:
             return _save
 
         def emit(items: list[dict]) -> None:
+            items = self.suppress(items)
             self.progress.add("items", self.store.add_results(self.ref, items, self.run_no))
             self.on_progress(self.progress)
 
@@ -132,6 +149,15 @@ class SearchJob:
                 continue
             units.append((key, self._unit("drive", d["account"], ust, save(key), emit, prog,
                                           shared={"id": drive_id, "name": d["name"]})))
+        from .sources import build_unit as source_unit, unit_keys as source_keys
+
+        for key in source_keys(self.sources, self.accounts):
+            ust = state["units"].setdefault(key, {})
+            if ust.get("finished"):
+                continue
+            units.append((key, lambda key=key, ust=ust: source_unit(
+                self.clients, self.settings, self.subject, self.matcher, key, self.accounts, ust, save(key), emit,
+                prog).run()))
         self.progress.units_total = len(units)
         self.store.save_job(self.job_id, self.ref, "search", "running", state)
         failures: list[str] = []
@@ -144,8 +170,10 @@ class SearchJob:
             except Exception as e:  # reported together; the job stays resumable
                 failures.append(f"{key}: {describe_failure(e)}")
                 return
-            with lock:
-                state["units"][key]["finished"] = True
+            with lock:  # the finished unit's checkpoint moves to its own row: the job row stays small
+                self.store.save_job(f"{self.job_id}/{key}", self.ref, "search-unit", "done",
+                                    {**state["units"][key], "finished": True})
+                state["units"][key] = finished_summary(state["units"][key])
                 self.store.save_job(self.job_id, self.ref, "search",
                                     INTERRUPTED if stop.is_set() else "running", state)
             self.progress.add("units_done", 1)
@@ -214,5 +242,6 @@ class SearchJob:
                 drive = clients.drive(acct, registry.scopes_for_operations(DRIVE_OPS))
                 sheets = clients.sheets(acct, registry.scopes_for_operations(SHEETS_OPS))
                 DriveUnit(acct, drive, sheets, self.drive_queries, self.matcher, ust, save, emit, prog,
-                          exclude=self.exclude_files, shared_drive=shared).run()
+                          exclude=self.exclude_files, shared_drive=shared, reuse=getattr(self, "reuse", None),
+                          pacer=getattr(getattr(clients, "seam", None), "pacer", None)).run()
         return run

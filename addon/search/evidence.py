@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 KINDS = ("name", "email", "phone", "identifier")
-PARTS = ("header", "body", "attachment_name", "attachment", "file_name", "content", "cell", "drive_index")
+PARTS = ("header", "body", "attachment_name", "attachment", "file_name", "content", "cell", "drive_index",
+         # Calendar, Contacts, Chat, Forms (addon/search/{calendar,contacts,chat,forms}.py)
+         "title", "description", "location", "attendee", "contact", "message", "answer", "respondent")
 _RANK = {"exact": 0, "variant": 1, "unconfirmed": 2}
 
 
@@ -54,7 +56,10 @@ UNCONFIRMED = [{"kind": "any", "part": "drive_index", "confidence": "unconfirmed
 
 _PART_WORDS = {"header": "header", "body": "body", "attachment_name": "attachment name",
                "attachment": "attachment", "file_name": "file name", "content": "file text", "cell": "cell",
-               "drive_index": "Drive's index (not read here)"}
+               "drive_index": "Drive's index (not read here)", "title": "event title",
+               "description": "event description", "location": "event location", "attendee": "event attendees",
+               "contact": "contact", "message": "chat message", "answer": "form answer",
+               "respondent": "respondent's email"}
 
 
 def describe(matched: Iterable[Mapping[str, str]] | None) -> str:

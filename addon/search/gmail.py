@@ -3,6 +3,7 @@ batches of 50, confirm locally, emit items. Progress is checkpointed after every
 killed job resumes without duplicates or gaps."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -150,8 +151,8 @@ class GmailUnit:
                     data = b64url(got.get("data", ""))
                 res = confirm_file(self.matcher, data, mime, name)
             label = name or mime
-            if res.matched:
-                out = {"name": label, "mime_type": mime}
+            if res.matched:  # its SHA-256 folds identical attachments in review (addon/review/keys.py)
+                out = {"name": label, "mime_type": mime, "sha256": hashlib.sha256(data).hexdigest()}
                 if res.rows:
                     out.update(sheet=res.rows[0][0], row=res.rows[0][1],
                                rows=[{"sheet": t, "row": r} for t, r in res.rows])

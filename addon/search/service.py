@@ -12,19 +12,27 @@ from ..queries import drive as drive_queries
 from ..queries import gmail as gmail_queries
 from ..roles import require
 from ..subjects.matching import Matcher
+from .coverage import enabled_sources
 from .engine import Progress, SearchJob
 
 LEGAL_BASIS = {
     "access": "UK GDPR Art. 6(1)(c) legal obligation: Art. 15 right of access",
     "erasure": "UK GDPR Art. 6(1)(c) legal obligation: Art. 17 right to erasure",
+    "rectification": "UK GDPR Art. 6(1)(c) legal obligation: Art. 16 right to rectification",
+    "restriction": "UK GDPR Art. 6(1)(c) legal obligation: Art. 18 right to restriction of processing",
+    "objection": "UK GDPR Art. 6(1)(c) legal obligation: Art. 21(1) right to object",
+    "marketing_optout": "UK GDPR Art. 6(1)(c) legal obligation: Art. 21(2)-(3) objection to direct marketing",
 }
+#: How a request of each type is named in an audit record's purpose.
+REQUEST_NAMES = {"access": "Subject access", "erasure": "Erasure", "rectification": "Rectification",
+                 "restriction": "Restriction", "objection": "Objection", "marketing_optout": "Marketing opt-out"}
 SEARCHABLE = ("received", "identity_check", "searching", "review", "erasure_planned")
 
 
 def search_purpose(case, actor: str, status: str, step: str = "search") -> Purpose:
     return Purpose(
         actor=actor, step=step, case=case.ref, case_status=status,
-        purpose=f"{'Subject access' if case.type == 'access' else 'Erasure'} request {case.ref}: find the subject's data",
+        purpose=f"{REQUEST_NAMES.get(case.type, 'Erasure')} request {case.ref}: find the subject's data",
         legal_basis=LEGAL_BASIS[case.type],
     )
 
@@ -52,6 +60,12 @@ def _tracker_ids(services) -> frozenset[str]:
     return frozenset({cfg.spreadsheet_id}) if cfg else frozenset()
 
 
+def _suppression(store, ref: str):
+    from ..review.service import suppression  # not-a-match decisions of this case
+
+    return suppression(store, ref)
+
+
 def begin_search(services, ref: str, actor: str):
     """Who may search, whether the case can be searched, and the move to ``searching``: shared by the
     in-process engine and the Celery fan-out. Returns (case, role)."""
@@ -62,6 +76,10 @@ def begin_search(services, ref: str, actor: str):
         raise Conflict(f"case: {ref}'s identifiers were shredded; it cannot be searched again")
     if case.status not in SEARCHABLE + ("erased", "erasure_partial"):  # the latter two: erase verify's re-search
         raise Conflict(f"case: {ref} is {case.status}; a search needs an open case before review")
+    if case.status in ("received", "identity_check"):
+        from ..cases.identity import Identity
+
+        Identity(store).require(case, services.settings)  # identity verified or waived before any search
     if case.status in ("received", "identity_check", "review"):
         case = store.transition(ref, "searching", actor, role)
     return case, role
@@ -79,6 +97,8 @@ def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progres
         gmail_queries=gmail_queries.queries_for(case.subject), drive_queries=drive_queries.queries_for(case.subject),
         accounts=accounts, purpose=purpose, workers=workers, on_progress=on_progress, run_no=run_no,
         exclude_files=_tracker_ids(services),
+        suppress=_suppression(store, case.ref),
+        sources=enabled_sources(services.settings), subject=case.subject, settings=services.settings,
     )
     items = job.run()
     checkpoint = getattr(services.trail, "checkpoint", None)

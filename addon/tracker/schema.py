@@ -20,17 +20,28 @@ Cell = Union[str, int, float]
 TITLE = "DSAR tracker"
 TRACKER_TAB = "Tracker"
 MONTHLY_TAB = "Monthly"
+#: Per-type columns (issue 15): the identity step of every case, then one column per right that has facts of
+#: its own. Trackers made before them lack these; the writer fills them where the header has them.
+TYPE_COLUMNS: tuple[str, ...] = ("Identity", "Corrections", "Restriction", "Objection", "Suppressed")
 COLUMNS: tuple[str, ...] = (
     "Ref", "Type", "Subject", "Received", "Clock start", "Due", "Extended due", "Status", "Assignee",
-    "Items found (Gmail)", "Items found (Drive)", "Items found (Sheets)", "Action", "Closed", "Notes",
+    "Items found (Gmail)", "Items found (Drive)", "Items found (Sheets)", "Action", "Closed", *TYPE_COLUMNS, "Notes",
 )
 #: Columns the tool writes; everything else (Notes, any column a DPO adds) belongs to people.
 OWNED: tuple[str, ...] = COLUMNS[:-1]
+#: Owned columns an older tracker's header may lack (written only where present).
+OPTIONAL: frozenset[str] = frozenset(TYPE_COLUMNS)
 DATE_COLUMNS = frozenset({"Received", "Clock start", "Due", "Extended due", "Closed"})
 #: Statuses in which the subject has had the answer (or the request has ended): no longer overdue.
-ANSWERED = ("responded", "erased", "verified", "closed", "refused", "withdrawn")
+ANSWERED = ("responded", "erased", "verified", "closed", "refused", "withdrawn",
+            # issue 15's rights: the action the subject asked for is taken (or decided) and they are told
+            "rectified", "rectification_partial", "restricted", "lifted", "objection_upheld", "objection_rejected",
+            "suppressed")
+#: The monthly tab counts requests received per type too, in this order (the case types' names as people say them).
+TYPE_LABELS = {"access": "Access", "erasure": "Erasure", "rectification": "Rectification",
+               "restriction": "Restriction", "objection": "Objection", "marketing_optout": "Marketing opt-out"}
 MONTHLY_COLUMNS = ("Month received", "Received", "Responded", "Responded on time", "Responded on time %",
-                   "Overdue now", "Extensions")
+                   "Overdue now", "Extensions", *TYPE_LABELS.values())
 EPOCH = dt.date(1899, 12, 30)  # Sheets' date serial 0
 MAX_CELL = 50_000  # Google Sheets' limit on characters in one cell
 
@@ -84,6 +95,34 @@ class RowFacts:
     paused_since: dt.date | None = None
     exported: bool = False
     history: tuple[dict, ...] = field(default_factory=tuple)
+    identity: str = ""  # "verified (document)", "waived", "requested 2026-03-02", or "" before the step
+    details: dict = field(default_factory=dict)  # the case's sealed details ({} once shredded)
+    estimate: str = ""  # the last 'dsar search REF --estimate' (counts and ETA; addon/search/estimate.py)
+
+
+def type_cells(f: RowFacts) -> dict[str, Cell]:
+    """The per-type columns: what a DPO needs at a glance, never the values themselves (a wrong address or the
+    grounds of a decision stay in the sealed case; the tracker says which fields and which decision)."""
+    corrections = f.details.get("corrections") or []
+    decision = (f.details.get("decision") or {}).get("outcome", "")
+    return {
+        "Identity": text(f.identity),
+        "Corrections": (f"{len(corrections)}: " + ", ".join(sorted({c['field'] for c in corrections})))
+        if f.type == "rectification" and corrections else "",
+        "Restriction": (f.details.get("reason", "") + {"restricted": "; restricted", "lifted": "; lifted"}
+                        .get(f.status, "")) if f.type == "restriction" else "",
+        "Objection": (decision or "awaiting the DPO's decision") if f.type == "objection" else "",
+        "Suppressed": "yes" if f.status == "suppressed" or (f.type == "marketing_optout" and f.status == "closed")
+        else ("pending" if f.type == "marketing_optout" else ""),
+    }
+
+
+_REVIEW_STEP = {
+    "rectification": "Review where the wrong value is held and plan the correction",
+    "restriction": "Review results and mark them restricted",
+    "objection": "DPO to weigh the objection: dsar objection decide {ref} --upheld|--rejected --grounds TEXT",
+    "marketing_optout": "Suppress the subject and remove them from marketing lists",
+}
 
 
 def action(f: RowFacts, today: dt.date | None = None) -> str:
@@ -105,13 +144,26 @@ def action(f: RowFacts, today: dt.date | None = None) -> str:
         "erasure_partial": f"Redact the Doc(s) awaiting manual redaction, then verify: dsar erase verify {f.ref}",
         "erasure_partial": f"Finish what remains by hand (e.g. Docs to redact), then verify: dsar erase verify {f.ref}",
         "erased": "Re-search to verify nothing is left",
+        "rectification_planned": "DPO to review and approve the rectification plan",
+        "plan_approved": "Run the approved rectification",
+        "rectification_partial": "Make the manual edits flagged (Docs), then verify by re-searching",
+        "rectified": "Re-search to verify the wrong value is gone; then tell the recipients (Art. 19)",
+        "restricted": f"Restricted; tell recipients (Art. 19); lift only with the DPO: dsar case status {f.ref} lifted",
+        "lifted": f"Tell the subject the restriction is lifted (Art. 18(3)), then: dsar case status {f.ref} closed",
+        "objection_upheld": f"Stop the processing, send the letter: dsar letter {f.ref} --outcome done",
+        "objection_rejected": f"Send the letter with the grounds: dsar letter {f.ref} --outcome refused",
+        "suppressed": f"Suppressed; confirm to the subject: dsar letter {f.ref} --outcome done",
         "verified": f"Send the erasure confirmation, then: dsar case status {f.ref} closed",
         "responded": f"Answered; close when done: dsar case status {f.ref} closed",
         "closed": "Done",
         "refused": "Refused (reasons and the right to complain to the ICO given)",
         "withdrawn": "Withdrawn by the subject",
     }
-    if f.status == "review":
+    if f.status in ("received", "identity_check") and f.type != "access" and f.type != "erasure" and not f.identity:
+        step = f"Record the identity check (or waive it) first: dsar case verify-id {f.ref} --method METHOD"
+    elif f.status == "review" and f.type in _REVIEW_STEP:
+        step = _REVIEW_STEP[f.type].format(ref=f.ref)
+    elif f.status == "review":
         if f.type == "erasure":
             step = "Review results and plan the erasure"
         elif f.exported:
@@ -120,6 +172,8 @@ def action(f: RowFacts, today: dt.date | None = None) -> str:
             step = f"Review results, then build the package: dsar export {f.ref}"
     else:
         step = steps.get(f.status, "")
+    if f.estimate and f.status in ("received", "identity_check", "searching"):
+        step += f" (search estimate: {f.estimate})"
     if f.status not in ANSWERED and not f.extended and today <= f.due:
         step += f" (extension possible: notice with reasons by {f.due.isoformat()})"
     return step
@@ -143,6 +197,7 @@ def row_cells(f: RowFacts, today: dt.date | None = None) -> dict[str, Cell]:
         "Items found (Sheets)": counts.get("sheets", 0) if counts is not None else "",
         "Action": text(action(f, today)),
         "Closed": serial(f.closed),
+        **type_cells(f),
     }
 
 
@@ -250,6 +305,7 @@ def monthly_rows(facts: Iterable[RowFacts], today: dt.date) -> list[list[Cell]]:
         m = months.setdefault(f.received.strftime("%Y-%m"), {"received": 0, "answered": 0, "on_time": 0,
                                                             "overdue": 0, "extended": 0})
         m["received"] += 1
+        m["type:" + f.type] = m.get("type:" + f.type, 0) + 1
         m["extended"] += int(f.extended)
         due = f.extended_due if f.extended else f.due
         done = answered_on(f.history)
@@ -262,7 +318,8 @@ def monthly_rows(facts: Iterable[RowFacts], today: dt.date) -> list[list[Cell]]:
     for month in sorted(months, reverse=True):
         m = months[month]
         pct: Cell = round(m["on_time"] / m["answered"], 4) if m["answered"] else ""
-        rows.append([month, m["received"], m["answered"], m["on_time"], pct, m["overdue"], m["extended"]])
+        rows.append([month, m["received"], m["answered"], m["on_time"], pct, m["overdue"], m["extended"],
+                     *(m.get("type:" + t, 0) for t in TYPE_LABELS)])
     rows.append([])
     rows.append([f"Figures computed by dsar on {today.isoformat()} from the case store (values, not formulas)."])
     return rows

@@ -33,7 +33,7 @@ from scopes.registry import scopes_for_operations
 
 from ..errors import ConfigError, DsarError
 from .schema import (
-    COLUMNS, MONTHLY_TAB, OWNED, TRACKER_TAB, Cell, RowFacts, col_letter, from_serial, monthly_rows, quote_tab,
+    COLUMNS, MONTHLY_TAB, OPTIONAL, OWNED, TRACKER_TAB, Cell, RowFacts, col_letter, from_serial, monthly_rows, quote_tab,
     row_cells, same_cell,
 )
 from .identity import can_ask_owner, explain_unreachable, writing_identity
@@ -118,7 +118,32 @@ def gather_facts(services, case: Any, clock: Any = None, counts: dict[str, dict[
         closed=dt.date.fromisoformat(case.closed_at[:10]) if case.closed_at else None,
         paused_since=pause.paused_on if pause else None,
         exported=bool(export_log(services.settings.home, case.ref)), history=tuple(case.history),
+        identity=identity_words(services.store, case.ref), details=dict(case.details),
+        estimate=_estimate(services.store, case.ref),
     )
+
+
+def _estimate(store, ref: str) -> str:
+    from ..search.estimate import estimate_line, saved_estimate
+
+    try:
+        return estimate_line(saved_estimate(store, ref))
+    except Exception:  # an estimate from an older release: the row is written without it
+        return ""
+
+
+def identity_words(store, ref: str) -> str:
+    """The identity step for the tracker's Identity column (no note or reason: those are sealed)."""
+    from ..cases.identity import Identity
+
+    st = Identity(store).state(ref)
+    if st["state"] == "verified":
+        return f"verified ({st['method']}) {st['on']}" + (f"; ID received {st['id_received']}" if st.get("id_received") else "")
+    if st["state"] == "waived":
+        return f"waived {st['on']}"
+    if st["state"] == "requested":
+        return f"ID requested {st['on']}"
+    return ""
 
 
 def _plain(col: str, v: Cell | None) -> Any:
@@ -203,11 +228,11 @@ class TrackerWriter:
         if updates:
             sheet.update(updates)
         if new_rows:
-            sheet.append(new_rows, max(header.index(c) for c in OWNED) + 1)
+            sheet.append(new_rows, max(header.index(c) for c in OWNED if c in header) + 1)
 
     def _plan(self, table: list[list[Any]], header: list[str], targets: list[str], cases: dict, facts: dict,
               report: SyncReport) -> tuple[list[tuple[str, list[list[Cell]]]], list[list[Cell]]]:
-        missing = [c for c in OWNED if c not in header]
+        missing = [c for c in OWNED if c not in header and c not in OPTIONAL]
         if missing:
             raise DsarError(
                 f"tracker: the header row of {self.cfg.spreadsheet_id} lacks {', '.join(missing)}; restore the "
@@ -228,9 +253,9 @@ class TrackerWriter:
         for ref in targets:
             if ref not in cases:
                 continue
-            cells = row_cells(facts[ref], self.today)
+            cells = {c: v for c, v in row_cells(facts[ref], self.today).items() if c in header}
             if ref not in rows_of:
-                width = max(header.index(c) for c in OWNED) + 1
+                width = max(header.index(c) for c in OWNED if c in header) + 1
                 row: list[Cell] = [""] * width
                 for col, value in cells.items():
                     row[header.index(col)] = value

@@ -29,7 +29,8 @@ bp = Blueprint("addon", __name__)
 _SPLIT = re.compile(r"[\n,;]+")  # addresses, numbers, identifiers: one per line or comma-separated
 #: open_case names the CLI option at fault; the card shows the message under the matching form field.
 FORM_FIELDS = {"--type": "type", "--name": "name", "--email": "emails", "--phone": "phones",
-               "--identifier": "identifiers", "--received": "received"}
+               "--identifier": "identifiers", "--received": "received", "--wrong": "corrections",
+               "--correct": "corrections", "--field": "corrections", "--processing": "processing", "--reason": "reason"}
 
 
 def form_field(field: str | None) -> str:
@@ -100,7 +101,16 @@ def drive_check(ctx: Ctx) -> dict[str, Any]:
 @addon_endpoint(bp, "case_form")
 def case_form(ctx: Ctx) -> dict[str, Any]:
     _staff(ctx, "opening a case")
-    form = CaseForm(name=ctx.event.param("name"), emails=ctx.event.param("email"), received=ctx.today)
+    from ..cases.model import TYPES
+    from ..deadlines import parse_day
+
+    kind = ctx.event.param("type")
+    try:  # the open message's day, from the Gmail card; today otherwise
+        received = parse_day("received", ctx.event.param("received")) if ctx.event.param("received") else ctx.today
+    except InputError:
+        received = ctx.today
+    form = CaseForm(type=kind if kind in TYPES else "access", name=ctx.event.param("name"),
+                    emails=ctx.event.param("email"), received=received)
     return responses.push(case_form_card(ctx.links, form))
 
 
@@ -108,7 +118,24 @@ def form_from_event(ctx: Ctx) -> CaseForm:
     e = ctx.event
     return CaseForm(type=e.value("type") or "access", name=e.value("name"), aliases=e.value("aliases"),
                     emails=e.value("emails"), phones=e.value("phones"), identifiers=e.value("identifiers"),
-                    received=e.dates.get("received"))
+                    received=e.dates.get("received"), corrections=e.value("corrections"),
+                    processing=e.value("processing"), reason=e.value("reason") or "accuracy_contested")
+
+
+def form_details(form: CaseForm) -> dict[str, Any]:
+    """The type's own fields from the form, checked as ``dsar case open`` checks its options."""
+    from ..cases.details import check_details, corrections
+
+    if form.type == "rectification":
+        pairs = [re.split(r"\s*(?:->|→)\s*", line, maxsplit=1) for line in lines(form.corrections, names=True)]
+        if any(len(p) != 2 for p in pairs):
+            raise InputError("--wrong", "write each correction as: wrong value -> correct value")
+        return check_details("rectification", {"corrections": corrections([p[0] for p in pairs], [p[1] for p in pairs])})
+    if form.type == "objection":
+        return check_details("objection", {"processing": form.processing})
+    if form.type == "restriction":
+        return check_details("restriction", {"reason": form.reason})
+    return {}
 
 
 def lines(text: str, *, names: bool = False) -> list[str]:
@@ -126,7 +153,8 @@ def case_open(ctx: Ctx) -> dict[str, Any]:
         return responses.update(case_form_card(ctx.links, form))
     try:
         case = open_case(ctx.services, form.type, [form.name, *lines(form.aliases, names=True)], lines(form.emails),
-                         lines(form.phones), lines(form.identifiers), form.received or ctx.today, ctx.user)
+                         lines(form.phones), lines(form.identifiers), form.received or ctx.today, ctx.user,
+                         form_details(form))
     except InputError as e:
         form.errors[form_field(e.field)] = e.detail
         return responses.update(case_form_card(ctx.links, form))

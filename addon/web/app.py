@@ -106,6 +106,12 @@ def create_app(services: Services | None = None, *, base_url: str | None = None,
     app.register_blueprint(manage.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(auditor.bp)
+    from . import limited_use
+
+    app.register_blueprint(limited_use.bp)  # public: the Limited Use disclosure (issue 16)
+    from . import reconcile_view
+
+    app.register_blueprint(reconcile_view.bp)  # the auditor view's reconciliation panel (issue 16)
     if settings.sandbox_url:
         from .preview import views as preview
 

@@ -25,6 +25,7 @@ from audit.report import in_range, summarise, time_bound
 
 from ..roles import role_of
 from . import charts
+from .reconcile_view import panel as reconcile_panel
 
 bp = Blueprint("auditor", __name__)
 AUDIT_ROLES = ("auditor", "dpo")
@@ -211,6 +212,7 @@ def view() -> Any:
         cases=sorted({r["case"] for r in everything if r.get("case")}),
         apis=sorted({r["api_method"] for r in everything if r.get("api_method")}),
         outcomes=sorted({r["outcome"] for r in everything}),
+        reconcile=reconcile_panel(everything),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint
 
 from ..cases.clock import ANSWERING, CaseClock
-from ..cases.lifecycle import TRANSITIONS, TransitionError
+from ..cases.lifecycle import TransitionError, transitions_for
 from ..cases.model import Case
 from ..errors import DsarError, InputError, NotFound
 from ..roles import require
@@ -55,7 +55,7 @@ def manage_for(services: Any, case: Case, today: Any, errors: dict[str, str] | N
     """What the DPO may do with ``case`` today: the lifecycle's targets, the clock's state, the stored plan."""
     from ..export.package import EXPORTABLE
 
-    targets = tuple(s for s in STATUS_LABELS if "dpo" in TRANSITIONS.get((case.status, s), ()))
+    targets = tuple(s for s in STATUS_LABELS if "dpo" in transitions_for(case.type).get((case.status, s), ()))
     answering = case.status in ANSWERING
     paused = CaseClock(services.store).open_pause(case.ref) if answering else None
     plan, problem = plan_summary(services, case)
@@ -79,7 +79,10 @@ def case_view(ctx: Ctx, case: Case, errors: dict[str, str] | None = None) -> dic
     job = ctx.web.runner.latest(SEARCH_KIND, case.ref)
     manage = manage_for(ctx.services, case, ctx.today, errors) if ctx.role == "dpo" else None
     found = found_counts(ctx.services, case.ref) if case.subject is not None else None
-    return case_card(ctx.links, case, ctx.today, job=job, found=found, manage=manage)
+    from ..search.estimate import estimate_line, saved_estimate
+
+    est = estimate_line(saved_estimate(ctx.services.store, case.ref)) if case.subject is not None else ""
+    return case_card(ctx.links, case, ctx.today, job=job, found=found, manage=manage, estimate=est)
 
 
 def _done(ctx: Ctx, ref: str, notify: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ only, so the client factory refuses any other principal; every call passes the a
 stated purpose, like every other Google call of the product."""
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 from typing import Any, Iterable
 
@@ -45,7 +46,7 @@ def read_sender(services: Any, event: Event, user: str, granted: Iterable[str]) 
     assert event.gmail is not None
     gmail = user_clients(services, event, user, granted).gmail(user, registry.scopes_for_operations(CONTEXT_OPS))
     req = gmail.users().messages().get(userId="me", id=event.gmail.api_message_id, format="metadata",
-                                       metadataHeaders=["From"])
+                                       metadataHeaders=["From", "Subject"])  # Subject: the type to pre-select
     if event.gmail.access_token:
         req.headers["X-Goog-Gmail-Access-Token"] = event.gmail.access_token
     purpose = Purpose(actor=user, step="context", purpose="Show the sender of the open message so the staff "
@@ -53,12 +54,15 @@ def read_sender(services: Any, event: Event, user: str, granted: Iterable[str]) 
                       "data-subject request (Art. 12(2) facilitate the exercise of rights)")
     with acting(purpose):
         msg = req.execute()
-    raw = next((h.get("value", "") for h in (msg.get("payload") or {}).get("headers", [])
-                if h.get("name", "").lower() == "from"), "")
-    name, addr = email.utils.parseaddr(raw)
+    headers = {h.get("name", "").lower(): h.get("value", "") for h in (msg.get("payload") or {}).get("headers", [])}
+    name, addr = email.utils.parseaddr(headers.get("from", ""))
     if "@" not in addr:
         return None
-    return Sender(name.strip(), addr.strip().lower())
+    from ..intake.mailbox import LONDON
+
+    stamp = int(msg.get("internalDate") or 0) / 1000
+    received = (dt.datetime.fromtimestamp(stamp, dt.timezone.utc).astimezone(LONDON).date() if stamp else None)
+    return Sender(name.strip(), addr.strip().lower(), headers.get("subject", ""), received)
 
 
 def check_files(services: Any, event: Event, user: str, granted: Iterable[str], case: Case,

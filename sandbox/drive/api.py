@@ -10,6 +10,8 @@ from scopes.discovery import methods
 
 from ..errors import ApiError
 from ..routing import Call, api_route, authenticate, error_response, json_response, sandbox
+from scopes.quotas import EXPORT_TOO_LARGE
+
 from . import export as exporting
 from . import listing, query, upload
 from .access import flag, invalid, masked, names, store_of, visible_file
@@ -126,6 +128,8 @@ def files_export(call: Call, fileId: str) -> Response:
         raise ApiError(403, "Export only supports Docs Editors files.", "fileNotExportable")
     try:
         data, ctype = exporting.export(f, mime)
+    except exporting.TooLarge:
+        raise ApiError(403, EXPORT_TOO_LARGE, "exportSizeLimitExceeded") from None
     except exporting.ExportError:
         raise ApiError(400, "The requested conversion is not supported.", "badRequest", location="convertTo") from None
     return Response(data, status=200, content_type=ctype)

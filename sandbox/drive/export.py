@@ -1,12 +1,19 @@
 """files.export conversions: a Google Doc to text, HTML or a plain PDF, a Google Sheet to CSV/TSV (first sheet, as
-Drive does) or to .xlsx (every sheet, formulas kept as formulas)."""
+Drive does) or to .xlsx (every sheet, formulas kept as formulas with their values cached, as Google's export
+does, number formats, merged ranges and hidden rows and sheets kept). An export over the limit (10 MB, as
+Drive's files.export) is refused with Google's 403 ``exportSizeLimitExceeded``."""
 from __future__ import annotations
 
 import csv
 import html
 import io
+import re
+import zipfile
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
+
+from scopes.quotas import EXPORT_LIMIT_BYTES
 
 from ..sheets import cells
 from ..sheets.model import Spreadsheet
@@ -17,6 +24,32 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class ExportError(ValueError):
     """The requested conversion is not available for this file."""
+
+
+class TooLarge(ExportError):
+    """The export is over the limit (Drive answers 403 exportSizeLimitExceeded)."""
+
+
+#: what files.export refuses above; the admin endpoint (PUT /_sandbox/quota {"export_limit": N}) lowers it.
+LIMIT = {"bytes": EXPORT_LIMIT_BYTES}
+_BAD_TITLE = re.compile(r"[\\/*?:\[\]]")
+
+
+def xlsx_title(title: str) -> str:
+    """A sheet title as an .xlsx can hold it: Excel forbids \\ / * ? : [ ] and more than 31 characters."""
+    return _BAD_TITLE.sub("_", title)[:31] or "Sheet"
+
+
+def sheet_size(book: Spreadsheet) -> int:
+    """What Drive reports as a spreadsheet's ``size`` here: its cells' text plus a little per cell (Google
+    reports the editor file's stored size; this stand-in grows with the content the same way)."""
+    seen = getattr(book, "_size_at", None)
+    if seen and seen[0] == book.version:
+        return seen[1]
+    size = 2048 + sum(len(str(cells.render(cell, "FORMATTED_VALUE"))) + 8
+                      for s in book.sheets for _, _, cell in s.iter_values())
+    book._size_at = (book.version, size)  # type: ignore[attr-defined]
+    return size
 
 
 def export(f: DriveFile, mime: str) -> tuple[bytes, str]:
@@ -38,7 +71,10 @@ def export(f: DriveFile, mime: str) -> tuple[bytes, str]:
         if mime in ("text/csv", "text/tab-separated-values"):
             return delimited(f.spreadsheet, "," if mime == "text/csv" else "\t"), mime
         if mime == XLSX:
-            return xlsx(f.spreadsheet), XLSX
+            data = xlsx(f.spreadsheet)
+            if len(data) > LIMIT["bytes"]:
+                raise TooLarge(mime)
+            return data, XLSX
     raise ExportError(mime)
 
 
@@ -56,8 +92,21 @@ def delimited(book: Spreadsheet, sep: str) -> bytes:
 def xlsx(book: Spreadsheet) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
+    cached: list[dict[str, object]] = []  # per sheet: cell reference -> the formula's value
     for sheet in book.sheets:
-        ws = wb.create_sheet(title=sheet.title[:31])
+        ws = wb.create_sheet(title=xlsx_title(sheet.title))
+        if sheet.properties.get("hidden"):
+            ws.sheet_state = "hidden"
+        values: dict[str, object] = {}
+        cached.append(values)
+        for m in sheet.merges:
+            r0, r1 = m.get("startRowIndex", 0), m.get("endRowIndex", 0)
+            c0, c1 = m.get("startColumnIndex", 0), m.get("endColumnIndex", 0)
+            if r1 > r0 and c1 > c0 and (r1 - r0) * (c1 - c0) > 1:
+                ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1, end_column=c1)
+        for r, meta in sheet.row_meta.items():
+            if meta.get("hiddenByUser"):
+                ws.row_dimensions[r + 1].hidden = True
         for r, c, cell in sheet.iter_values():
             entered = cell["userEnteredValue"]
             if "formulaValue" in entered:
@@ -69,12 +118,51 @@ def xlsx(book: Spreadsheet) -> bytes:
             else:
                 value = entered.get("stringValue", "")
             target = ws.cell(row=r + 1, column=c + 1)
+            if target.coordinate in ws.merged_cells and not _top_left(ws, target.coordinate):
+                continue  # inside a merge only the top-left cell holds a value, in Sheets as in Excel
             target.value = value
             if "stringValue" in entered and str(value).startswith("="):
                 target.data_type = "s"  # a string that looks like a formula stays a string
+            fmt = (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
+            if fmt.get("pattern"):
+                target.number_format = fmt["pattern"]
+            if "formulaValue" in entered:
+                eff = cells.effective(entered)
+                values[target.coordinate] = eff["numberValue"] if eff else entered["formulaValue"]
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _cache_formula_values(buf.getvalue(), cached)
+
+
+def _top_left(ws, coordinate: str) -> bool:
+    return any(str(rng).split(":")[0] == coordinate for rng in ws.merged_cells.ranges if coordinate in rng)
+
+
+def _cache_formula_values(data: bytes, cached: list[dict[str, object]]) -> bytes:
+    """openpyxl writes a formula with an empty cached value; Google's export carries the value too, which
+    is what a reader that does not recalculate sees. Fill it in."""
+    if not any(cached):
+        return data
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+            if m and int(m.group(1)) <= len(cached) and cached[int(m.group(1)) - 1]:
+                values = cached[int(m.group(1)) - 1]
+
+                def fill(g: re.Match) -> str:
+                    v = values.get(g.group(1))
+                    if v is None:
+                        return g.group(0)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        return f'<c r="{g.group(1)}"{g.group(2)}><f>{g.group(3)}</f><v>{v}</v></c>'
+                    return f'<c r="{g.group(1)}"{g.group(2)} t="str"><f>{g.group(3)}</f><v>{escape(str(v))}</v></c>'
+
+                body = re.sub(r'<c r="([A-Z]+\d+)"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>', fill, body.decode()).encode()
+            dst.writestr(info, body)
+    return out.getvalue()
 
 
 def _pdf_string(line: str) -> bytes:

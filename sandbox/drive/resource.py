@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Callable
 
+from .export import sheet_size
 from .store import FOLDER, SHEET, DOC, DriveFile, DriveStore, SharedDrive, permission_id_for
 
 DEFAULT_FILE_FIELDS = "kind,id,name,mimeType"
@@ -63,6 +64,8 @@ def file_json(store: DriveStore, f: DriveFile, caller: str, names: Callable[[str
     if f.mimeType in EXPORTS:
         out["exportLinks"] = {m: f"https://docs.google.com/feeds/download/export?id={f.id}&exportFormat={ext}"
                               for m, ext in EXPORTS[f.mimeType].items()}
+    if f.spreadsheet is not None:  # Drive gives a size for Workspace editor files too
+        out["size"] = str(sheet_size(f.spreadsheet))
     if not f.is_google and f.content is not None:
         out["size"] = str(len(f.content))
         out["quotaBytesUsed"] = str(len(f.content))

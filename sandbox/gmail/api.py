@@ -151,6 +151,34 @@ def labels_get(call: Call, userId: str, id: str):
     return render.label_resource(box, id, True)
 
 
+@api_route(bp, "gmail.users.labels.create")
+def labels_create(call: Call, userId: str):
+    """A user label; Gmail refuses a name that is empty, a system label's, or already taken (409)."""
+    box = _box(call, userId)
+    name = (call.json().get("name") or "").strip()
+    if not name:
+        raise ApiError(400, "Invalid label name", "invalidArgument")
+    if any(lab.name.lower() == name.lower() for lab in box.labels.values()):
+        raise ApiError(409, "Label name exists or conflicts", "failedPrecondition")
+    return render.label_resource(box, box.label_for(name), False)
+
+
+@api_route(bp, "gmail.users.labels.delete")
+def labels_delete(call: Call, userId: str, id: str):
+    """Deletes a user label and takes it off every message it is on (as Gmail does)."""
+    box = _box(call, userId)
+    lab = box.labels.get(id)
+    if lab is None:
+        raise _not_found()
+    if lab.type != "user":
+        raise ApiError(400, "Invalid delete request", "invalidArgument")
+    for msg in list(box.messages.values()):
+        if id in msg.label_ids:
+            box.modify(msg, [], [id])
+    del box.labels[id]
+    return None
+
+
 # -- messages ---------------------------------------------------------------------------------------------
 @api_route(bp, "gmail.users.messages.list")
 def messages_list(call: Call, userId: str):

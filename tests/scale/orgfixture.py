@@ -15,7 +15,7 @@ BASE = 1_735_689_600  # 2025-01-01T00:00:00Z
 
 
 def write_org(root: str | Path, users: int = 200, messages: int = 8, docs: int = 2, hit_every: int = 4,
-              sheet_every: int = 25) -> dict:
+              sheet_every: int = 25, sheets_per_drive: int = 0) -> dict:
     """Write the fixture; returns the expected counts {"gmail", "drive", "sheets", "users", "messages"}."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -55,7 +55,14 @@ def write_org(root: str | Path, users: int = 200, messages: int = 8, docs: int =
             text = f"Notes {n}. " + ("Complaint from Jane Doe, resolved." if hit else "Nothing personal here.")
             (drive / f"notes-{k}.txt").write_text(text, encoding="utf-8")
             exp["drive"] += hit
-        if i % sheet_every == 0:
+        for k in range(sheets_per_drive):  # spreadsheet-heavy Drives: small sheets, one row in hit_every is hers
+            n += 1
+            hit = n % hit_every == 0
+            who = "Jane Doe" if hit else f"Customer {n}"
+            (drive / f"accounts-{k:02d}.csv").write_text(
+                f"Name,Account,Balance\nCustomer {n}a,A-{n},12.50\n{who},B-{n},3\n", encoding="utf-8")
+            exp["sheets"] += hit
+        if sheet_every and i % sheet_every == 0:
             (drive / "customers.csv").write_text("Name,Account\nJane Doe,A-1\nJohn Smith,A-2\n", encoding="utf-8")
             exp["sheets"] += 1
     (root / "expected.json").write_text(json.dumps(exp), encoding="utf-8")

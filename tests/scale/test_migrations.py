@@ -41,7 +41,7 @@ def test_postgres_upgrade_creates_both_branches_once(pg_url, tmp_path, monkeypat
 
 def test_sqlite_upgrade_builds_each_file_with_its_own_tables(tmp_path, monkeypatch):
     out = _upgrade(monkeypatch, tmp_path)
-    assert [o["after"] for o in out] == [["c0002"], ["a0001"]]
+    assert [o["after"] for o in out] == [["c0003"], ["a0001"]]
 
     def tables(name):
         with sqlite3.connect(tmp_path / name) as db:
@@ -65,7 +65,7 @@ def test_sqlite_upgrade_adopts_files_the_stores_created(tmp_path, monkeypatch):
     trail.append({"actor": "dpo@example.test", "outcome": "ok"})
     CaseStore(tmp_path / "cases.db", trail.keys)
     out = _upgrade(monkeypatch, tmp_path)
-    assert [o["after"] for o in out] == [["c0002"], ["a0001"]]
+    assert [o["after"] for o in out] == [["c0003"], ["a0001"]]
     assert AuditTrail.open(tmp_path / "audit.db", home=tmp_path).verify().records == 1
 
 

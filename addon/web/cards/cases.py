@@ -16,7 +16,12 @@ from .widgets import (Card, button, buttons, card, date_input, decorated, divide
 LIMITED_USE = ("This add-on's use and transfer of information received from Google APIs adheres to the Google API "
                "Services User Data Policy, including the Limited Use requirements.")
 MAX_LISTED = 40  # well under Google's 100 widgets per card
-TYPES = (("Subject access (Art. 15)", "access"), ("Erasure (Art. 17)", "erasure"))
+TYPES = (("Subject access (Art. 15)", "access"), ("Erasure (Art. 17)", "erasure"),
+         ("Rectification (Art. 16)", "rectification"), ("Restriction (Art. 18)", "restriction"),
+         ("Objection (Art. 21(1))", "objection"), ("Marketing opt-out (Art. 21(3))", "marketing_optout"))
+RESTRICTION_OPTIONS = (("Accuracy contested", "accuracy_contested"), ("Unlawful processing", "unlawful"),
+                       ("No longer needed, but kept for a legal claim", "no_longer_needed"),
+                       ("Objection pending", "objection_pending"))
 
 
 @dataclass
@@ -30,6 +35,9 @@ class CaseForm:
     phones: str = ""
     identifiers: str = ""
     received: dt.date | None = None
+    corrections: str = ""  # rectification: "wrong -> correct", one per line
+    processing: str = ""  # objection
+    reason: str = "accuracy_contested"  # restriction
     errors: dict[str, str] = field(default_factory=dict)  # form field -> message
 
 
@@ -66,7 +74,8 @@ def homepage_card(links: Links, user: str, role: str, cases: Iterable[Case], tod
         "Data-subject requests", [
             section([buttons(*actions)]),
             section(rows, f"Open requests, soonest due first ({len(open_cases)})"),
-            section([note(LIMITED_USE)], "About"),
+            section([note(LIMITED_USE), buttons(button("Limited Use disclosure", on_link(links.page("/limited-use")),
+                                                       icon="policy"))], "About"),
         ], subtitle=f"{user} · {role}", name="home",
     )
 
@@ -89,13 +98,18 @@ def case_form_card(links: Links, form: CaseForm) -> Card:
     widgets += with_error(text_input("identifiers", "Other identifiers", form.identifiers, multiline=True,
                                      hint="Customer or account numbers, one per line"), "identifiers")
     widgets += with_error(date_input("received", "Request received on", form.received), "received")
+    widgets += with_error(text_input("corrections", "Rectification: corrections", form.corrections, multiline=True,
+                                     hint="wrong value -> correct value, one per line"), "corrections")
+    widgets += with_error(text_input("processing", "Objection: the processing objected to", form.processing),
+                          "processing")
+    widgets += with_error(dropdown("reason", "Restriction: the reason", RESTRICTION_OPTIONS, form.reason), "reason")
     widgets.append(buttons(button("Open case", on_action(links.url("case_open")), filled=True, icon="save")))
     return card("New data-subject request", [section(widgets)],
                 subtitle="The deadline is computed from the day received", name="case_form")
 
 
 def case_card(links: Links, c: Case, today: dt.date, *, job: Mapping[str, Any] | None = None,
-              found: Mapping[str, int] | None = None, manage: Manage | None = None) -> Card:
+              found: Mapping[str, int] | None = None, manage: Manage | None = None, estimate: str = "") -> Card:
     """One case; ``manage`` (the DPO's actions) only for the DPO role."""
     facts = [
         decorated(c.type.capitalize(), top="Kind"),
@@ -125,6 +139,8 @@ def case_card(links: Links, c: Case, today: dt.date, *, job: Mapping[str, Any] |
     if found is not None:
         sections.append(section([decorated(f"Gmail {found.get('gmail', 0)} · Drive {found.get('drive', 0)} · "
                                            f"Sheet rows {found.get('sheets', 0)}", top="Found so far")]))
+    if estimate:  # 'dsar search REF --estimate': counts, quota and time before the search
+        sections.append(section([decorated(estimate, top="Search estimate", icon="schedule")]))
     if acts:
         sections.append(section([buttons(*acts)]))
     if manage is not None:

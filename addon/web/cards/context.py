@@ -2,6 +2,7 @@
 the files selected in Drive (check them against an open case's subject)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -11,6 +12,8 @@ from .links import Links
 from .widgets import Card, button, buttons, card, decorated, dropdown, note, on_action, section
 
 MAX_FILES = 20
+TYPE_NAMES = {"access": "subject access", "erasure": "erasure", "rectification": "rectification",
+              "restriction": "restriction", "objection": "objection", "marketing_optout": "marketing opt-out"}
 _GOOGLE = "application/vnd.google-apps."
 _OOXML = "application/vnd.openxmlformats-officedocument."
 #: MIME type -> what a person calls it (Drive's own names where it has them).
@@ -69,6 +72,8 @@ def default_case(cases: Sequence[Case], user: str | None = None) -> Case | None:
 class Sender:
     name: str
     email: str
+    subject: str = ""  # the open message's subject line, to pre-select the request's type
+    received: dt.date | None = None  # the message's day (UK), the request's day of receipt
 
 
 @dataclass(frozen=True)
@@ -82,9 +87,18 @@ def gmail_sender_card(links: Links, sender: Sender | None, known: Sequence[Case]
     if sender is None:
         return card("Search this sender as a data subject",
                     [section([note("This message has no readable sender address.")])], name="gmail")
+    from ...intake.classify import classify
+
     widgets: list[dict[str, Any]] = [decorated(sender.email, top=sender.name or "Sender", icon="person")]
     params = {"name": sender.name, "email": sender.email}
-    widgets.append(buttons(button("Open a request for this sender", on_action(links.url("case_form"), params),
+    if sender.received:
+        params["received"] = sender.received.isoformat()
+    proposal = classify(sender.email, sender.subject, "")  # the subject line only: the body is not read here
+    if proposal and proposal.case_type:
+        params["type"] = proposal.case_type
+        widgets.append(note(f"Reads as: {TYPE_NAMES.get(proposal.case_type, proposal.case_type)} "
+                            f"({'; '.join(proposal.rules)}). Check before opening."))
+    widgets.append(buttons(button("Open a request from this email", on_action(links.url("case_form"), params),
                                   filled=True, icon="person_search")))
     rows = [decorated(c.ref, top="Already a subject in", bottom=f"{c.type} · {c.status}",
                       on_click=on_action(links.url("case_show"), {"ref": c.ref})) for c in known]

@@ -19,6 +19,7 @@ STATUS_LABELS = {
     "closed": "Closed (nothing more to do)",
     "refused": "Refused (manifestly unfounded or excessive)",
     "withdrawn": "Withdrawn by the subject",
+    "lifted": "Restriction lifted (the subject is told first, Art. 18(3))",
 }
 MAX_WARNINGS = 5
 

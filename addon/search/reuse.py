@@ -1,0 +1,71 @@
+"""Re-searching a case: a spreadsheet unchanged since the case's last completed search is not read again;
+its rows found then are carried over.
+
+Only within one case: the previous run is found by the case's own job id (``search:REF:RUN``), and its
+results are the case's own, sealed under the case's key. A spreadsheet is carried over only when the
+previous run read it (its id and ``modifiedTime`` are in that run's ledger), its ``modifiedTime`` is the
+same now, and that time is before the previous search started (less a margin for clock skew between
+Google and this host). Anything else is read again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+SKEW = dt.timedelta(minutes=5)
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _when(text: str) -> dt.datetime | None:
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+
+
+@dataclass
+class Reuse:
+    since: dt.datetime  # when the previous completed search started, less the skew margin
+    seen: dict[str, str]  # file id -> modifiedTime when the previous run read it
+    items: dict[str, list[dict]] = field(default_factory=dict)  # file id -> that run's sheet-row items
+    used: int = 0
+
+    def take(self, f: dict, path: str) -> list[dict] | None:
+        """The previous items of an unchanged spreadsheet (renamed to its current path), or None."""
+        mod = f.get("modifiedTime")
+        when = _when(mod) if mod else None
+        if when is None or self.seen.get(f["id"]) != mod or when >= self.since:
+            return None
+        self.used += 1
+        return [{**it, "name": f["name"], "path": path} for it in self.items.get(f["id"], [])]
+
+
+def previous_run(store, job_id: str, ref: str, run_no: int, saved: dict | None) -> Reuse | None:
+    """What a finished run of this very job left to reuse; None for a first search or an unfinished one."""
+    if not saved or saved.get("status") != "done":
+        return None
+    state = saved.get("state") or {}
+    since = _when(state.get("started_at") or "")
+    if since is None:
+        return None
+    seen: dict[str, str] = {}
+    for key, unit in (state.get("units") or {}).items():
+        if not key.startswith(("drive:", "shared:")):
+            continue
+        ledger = unit.get("sheets_seen")
+        if ledger is None:  # kept in the unit's own row once the unit finished
+            row = store.job(f"{job_id}/{key}")
+            ledger = ((row or {}).get("state") or {}).get("sheets_seen") or {}
+        seen.update(ledger)
+    if not seen:
+        return None
+    items: dict[str, list[dict]] = defaultdict(list)
+    for it in store.results(ref, run_no):
+        if it.get("source") == "sheets" and it.get("file_id") in seen:
+            items[it["file_id"]].append(it)
+    return Reuse(since - SKEW, seen, dict(items))
