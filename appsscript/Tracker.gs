@@ -20,7 +20,7 @@ const STATUSES = ['received', 'identity_check', 'searching', 'review', 'responde
   'objection_upheld', 'objection_rejected', 'suppressed'];
 /** Statuses in which the statutory deadline no longer runs (answered, erased or ended). */
 const DONE_STATUSES = ['responded', 'erased', 'verified', 'closed', 'refused', 'withdrawn',
-  'rectified', 'rectification_partial', 'restricted', 'lifted', 'objection_upheld', 'objection_rejected',
+  'rectified', 'restricted', 'lifted', 'objection_upheld', 'objection_rejected',
   'suppressed'];
 const REQUIRED_COLUMNS = ['Ref', 'Due', 'Status'];
 const HEADER_PROTECTION = 'DSAR tracker header (managed by the DSAR tool)';

@@ -6,6 +6,7 @@ record was lost (the process died between Google's answer and the commit): verif
 bodies; the trail does the I/O (:meth:`audit.trail.AuditTrail.recover`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -15,8 +16,8 @@ from .records import INTENT, UNKNOWN, parse_time
 #: An intent younger than this may belong to a call still in flight in some process (the seam's read
 #: timeout is 120 s per attempt, each attempt has its own intent), so it is not yet a hole.
 GRACE_S = 900.0
-_IS_INTENT = b'"outcome":"' + INTENT.encode() + b'"'
-_POINTER = b'"intent":'
+#: One scan of the body finds either mark: ``"intent":<seq>`` (an answer) or ``"outcome":"intent"``.
+_MARK = re.compile(rb'"(?:intent":(\d{1,18})|outcome":"' + INTENT.encode() + rb'")').search
 _TIME = b'"time":"'
 #: Fields an ``unknown`` record copies from its intent: everything an auditor needs to count the call.
 COPIED = ("actor", "case", "purpose", "legal_basis", "operation", "api_method", "http_method", "path_template",
@@ -40,18 +41,14 @@ class IntentTracker:
         self.open: dict[int, str] = {}
 
     def feed(self, seq: int, body: bytes) -> None:
-        if _IS_INTENT in body:
+        m = _MARK(body)
+        if m is None:
+            return
+        if m.group(1) is None:  # an intent: remember it with its time
             i = body.find(_TIME)
             self.open[seq] = body[i + 8:i + 35].decode("ascii", "replace") if i >= 0 else ""
-            return
-        j = body.find(_POINTER)
-        if j >= 0:
-            k = j + 9
-            end = k
-            while end < len(body) and 48 <= body[end] <= 57:
-                end += 1
-            if end > k:
-                self.open.pop(int(body[k:end]), None)
+        else:
+            self.open.pop(int(m.group(1)), None)
 
     def unresolved(self) -> list[OpenIntent]:
         return [OpenIntent(s, t) for s, t in sorted(self.open.items())]

@@ -40,6 +40,7 @@ class ShredResult:
 
 class AuditTrail:
     home: Path | None = None  # where the key files live (None for a trail built by hand)
+    group_commit = True  # False: one transaction per call (only for bench/bench_seam.py's baseline)
 
     def __init__(self, store: Store, keys: CaseKeys, signer: Signer, *,
                  checkpoint_every: float = CHECKPOINT_EVERY_S, clock: Callable[[], float] = time.time) -> None:
@@ -99,6 +100,9 @@ class AuditTrail:
         except Exception as e:
             raise AuditWriteError(f"audit record not written: {e}") from e
         me = _Waiter(prepared)
+        if not self.group_commit:
+            self._write_group([me])
+            return _result(me)
         cond = self._group()
         with cond:
             self._queue.append(me)
@@ -115,11 +119,7 @@ class AuditTrail:
                 with cond:
                     self._busy = False
                     cond.notify_all()
-        if me.error is not None:
-            if isinstance(me.error, AuditWriteError):
-                raise me.error
-            raise AuditWriteError(f"audit record not written: {me.error}") from me.error
-        return me.result
+        return _result(me)
 
     def _group(self) -> threading.Condition:
         if self._group_pid != os.getpid():  # new, or forked: never share the parent's lock state
@@ -358,6 +358,14 @@ class _Waiter:
         self.result: list[Record] = []
         self.error: BaseException | None = None
         self.done = False
+
+
+def _result(w: _Waiter) -> list[Record]:
+    if w.error is not None:
+        if isinstance(w.error, AuditWriteError):
+            raise w.error
+        raise AuditWriteError(f"audit record not written: {w.error}") from w.error
+    return w.result
 
 
 def _prepare(fields: Mapping[str, Any], sealed: Mapping[str, str] | None) -> tuple[dict, Mapping[str, str] | None]:

@@ -44,11 +44,67 @@ def timed(fn, n: int) -> list[float]:
     return out
 
 
+CALL = {"actor": "staff@example.test", "case": "DSAR-2026-0001", "purpose": "Art. 15 subject access search",
+        "legal_basis": "UK GDPR Art. 6(1)(c); Art. 15", "operation": "gmail.search",
+        "api_method": "gmail.users.messages.get", "http_method": "GET",
+        "path_template": "/gmail/v1/users/{userId}/messages/{id}", "scopes": [READ], "quota_units": 5,
+        "attempt": 1, "batch": None, "detail": "principal=user@example.test"}
+
+
+def append_figures(home: Path, n: int, threads: int = 8) -> None:
+    """The appends themselves, on their own trail: today's answer record (sealed) vs an intent, one
+    thread; then ``threads`` threads appending at once, with and without the cross-thread group commit."""
+    import threading
+
+    from audit.trail import AuditTrail
+
+    trail = AuditTrail.open(home / "bench-audit.db")
+    answer = {**CALL, "status": 200, "item_count": 1, "bytes": 2048, "latency_ms": 91.5, "outcome": "ok"}
+    intent = {**CALL, "outcome": "intent"}
+    a = timed(lambda: trail.append(answer, sealed={"q": "from:jane@example.org"}), n)
+    i = timed(lambda: trail.append(intent), n)
+    print(f"trail append, one thread (median of {n}): answer record {statistics.median(a):.3f} ms, "
+          f"intent {statistics.median(i):.3f} ms")
+    commits = []
+    real = trail.store.writer
+
+    def counting():
+        commits.append(1)
+        return real()
+
+    trail.store.writer = counting
+    for grouped in (False, True):
+        trail.group_commit = grouped
+        commits.clear()
+        go = threading.Barrier(threads + 1)
+
+        def work():
+            go.wait()
+            for _ in range(n // 2):
+                trail.append(intent)
+                trail.append(answer, sealed={"q": "x"})
+
+        pool = [threading.Thread(target=work) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        go.wait()
+        t0 = time.perf_counter()
+        for t in pool:
+            t.join()
+        dt_s = time.perf_counter() - t0
+        total = threads * (n // 2) * 2
+        print(f"  {threads} threads, {'group commit' if grouped else 'one commit per append'}: {total / dt_s:,.0f} "
+              f"appends/s, {len(commits) / total:.2f} commits per append")
+    trail.store.writer = real
+    trail.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=150, help="single calls per mode per round")
     ap.add_argument("--batches", type=int, default=6, help="batches of 50 per mode per round")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--appends", type=int, default=400, help="appends per measure of the trail itself")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         fx = Path(tmp) / "fixture"
@@ -108,6 +164,7 @@ def main() -> None:
                   f"batch call, {100 * b_intent / BATCH / GOOGLE_CALL_MS:.3f}% per part")
             print(f"trail now holds {n} records; verify: ok={verdict.ok} complete={verdict.complete} "
                   f"unresolved={len(verdict.unresolved)}")
+        append_figures(Path(tmp), args.appends)
 
 
 if __name__ == "__main__":

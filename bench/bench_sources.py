@@ -10,7 +10,7 @@ The quota bound of a source is the time Google's published per-minute limits all
 (``calls / limit * 60 s`` for the tightest limit); Google's limits are per minute, so a unit making fewer
 calls than a minute's limit is bounded by its round trips, not by quota, and the ratio says so.
 
-    python bench/bench_sources.py [--scale 1.0]
+    python bench/bench_sources.py [--scale 1.0] [--sources calendar,contacts,chat,forms]
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _grow(root: Path, scale: float) -> dict[str, int]:
         start = day + dt.timedelta(hours=i * 3)
         filler.append(f"BEGIN:VEVENT\r\nUID:fill-{i}@google.com\r\nDTSTART:{start:%Y%m%dT%H%M%SZ}\r\n"
                       f"DTEND:{start + dt.timedelta(minutes=30):%Y%m%dT%H%M%SZ}\r\nSUMMARY:Callback {i:05d} for "
-                      f"customer CUST-{100000 + i}\r\nDESCRIPTION:Ring back on 07700 9{i % 1000:05d}.\r\n"
+                      f"customer CUST-{100000 + i}\r\nDESCRIPTION:Ring back on 0161 496 {i % 10000:04d}.\r\n"
                       f"ORGANIZER:mailto:{AGENT}\r\nEND:VEVENT\r\n")
     (home / "Calendar" / f"{AGENT}.ics").write_text(cal.replace("END:VCALENDAR", "".join(filler) + "END:VCALENDAR"),
                                                     encoding="utf-8")
@@ -75,9 +75,9 @@ def _grow(root: Path, scale: float) -> dict[str, int]:
         (folder / "messages.json").write_text(json.dumps({"messages": msgs}), encoding="utf-8")
     for f in range(n["forms"]):
         form = json.loads(json.dumps(FORM))
-        form["info"]["title"] = f"Enquiries {f}"
-        form["responses"] = [{"respondentEmail": f"r{i}@example.org",
-                              "lastSubmittedTime": (day + dt.timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        form["title"] = f"Enquiries {f}"
+        form["responses"] = [{"id": f"f{i}", "email": f"r{i}@example.org",
+                              "submitted": (day + dt.timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                               "answers": {"q1": f"Caller {i:05d}", "q2": f"CUST-{300000 + i}", "q3": "Call me"}}
                              for i in range(n["responses"])] + FORM["responses"][:1]
         (home / "Drive" / f"Enquiries {f}.form.json").write_text(json.dumps(form), encoding="utf-8")
@@ -87,6 +87,7 @@ def _grow(root: Path, scale: float) -> dict[str, int]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--sources", default="calendar,contacts,chat,forms")
     args = ap.parse_args()
 
     from addon.config import Settings
@@ -113,7 +114,7 @@ def main() -> int:
             print(f"one mailbox: {n['events']} events, {n['contacts']} contacts + {n['other']} other contacts, "
                   f"{n['spaces']} spaces x {n['messages']} messages, {n['forms']} forms x {n['responses']} responses")
             print(f"{'source':9} {'calls':>6} {'items':>6} {'wall s':>8} {'bound s':>8} {'ratio':>6}  bound from")
-            for run, source in enumerate(("calendar", "contacts", "chat", "forms"), start=1):
+            for run, source in enumerate(args.sources.split(","), start=1):
                 before = services.trail.size()
                 job = SearchJob(ref=case.ref, store=services.store, clients=services.clients,
                                 matcher=Matcher(case.subject), gmail_queries=[], drive_queries=[], accounts=[AGENT],

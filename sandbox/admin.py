@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 from .errors import SandboxError
 from .faults import Faults
 from .routing import sandbox
+from .sources import source_counts
 
 bp = Blueprint("sandbox_admin", __name__, url_prefix="/_sandbox")
 
@@ -30,6 +31,7 @@ def health() -> Response:
             messages=sum(len(m.messages) for m in ws.mailboxes.values()),
             files=len(ws.drive.files) if ws.drive is not None else 0,  # every Drive item, folders included
             **drive_counts(ws.drive),
+            sources=source_counts(ws),
             load_problems=[{"path": p, "reason": r} for p, r in ws.load_problems],
             quota=ctx.quotas.enabled,
         )

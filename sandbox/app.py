@@ -1,6 +1,6 @@
 """The sandbox's Flask app factory: one WSGI app serving Gmail v1, Drive v3, Sheets v4, Admin Directory,
-OAuth 2.0, IAM Credentials signBlob, a GCE metadata server and the admin endpoints, plus the request log
-every served API call lands in."""
+Calendar v3, People v1, Chat v1, Forms v1, OAuth 2.0, IAM Credentials signBlob, a GCE metadata server and
+the admin endpoints, plus the request log every served API call lands in."""
 from __future__ import annotations
 
 import io
@@ -11,7 +11,11 @@ import time
 from flask import Flask, Response, g, request
 
 from . import admin, batch, directory
+from .calendar.api import bp as calendar_bp
+from .chat.api import bp as chat_bp
 from .drive.api import bp as drive_bp
+from .forms.api import bp as forms_bp
+from .people.api import bp as people_bp
 from .faults import Faults
 from .gmail.api import bp as gmail_bp
 from .oauth.api import bp as oauth_bp
@@ -67,7 +71,8 @@ def create_app(
     )
     app.extensions["sandbox"] = ctx
     app.wsgi_app = _method_override(app.wsgi_app)
-    for bp in (admin.bp, batch.bp, gmail_bp, drive_bp, sheets_bp, oauth_bp, directory.bp, iam_bp, metadata_bp):
+    for bp in (admin.bp, batch.bp, gmail_bp, drive_bp, sheets_bp, oauth_bp, directory.bp, iam_bp, metadata_bp,
+               calendar_bp, people_bp, chat_bp, forms_bp):
         app.register_blueprint(bp)
     from . import reports  # Admin SDK Reports: the token audit log, built from this log (issue 16)
 

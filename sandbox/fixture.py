@@ -41,7 +41,7 @@ def load_workspace(folder: str | Path) -> Workspace:
     for shared in sorted((root / "_shared_drives").glob("*")) if (root / "_shared_drives").is_dir() else []:
         if shared.is_dir():
             load_drive(ws, None, shared, shared_drive=shared.name, members=_members(ws, shared))
-    load_forms(ws)
+    load_forms(ws, root)
     return ws
 
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import ApiError
+from .source_quota import charge_source, charge_space
 
 from scopes.quotas import (
     DRIVE_PER_MINUTE_USER,
@@ -144,6 +145,13 @@ class Quotas:
                         "userRateLimitExceeded",
                         domain="usageLimits",
                     )
+
+            elif api in ("calendar", "people", "chat", "forms"):
+                charge_source(self, method_id, user)
+
+    def charge_space(self, kind: str, space: str) -> None:
+        """Chat's per-space read/write quota; the handler knows the space, the seam does not."""
+        charge_space(self, kind, space)
 
     def snapshot(self) -> dict:
         with self._lock:

@@ -27,7 +27,18 @@ def load_workspace_sources(ws: Workspace, email: str, home: Path) -> None:
         load_chat(ws, email, home / "Google Chat" / "Groups")
 
 
-def load_forms(ws: Workspace) -> None:
+def load_forms(ws: Workspace, root: Path) -> None:
     from .forms.loader import convert_form_files
 
-    convert_form_files(ws)
+    convert_form_files(ws, root)
+
+
+def source_counts(ws: Workspace) -> dict[str, int]:
+    """What the four sources hold, for ``/_sandbox/health``."""
+    cals = list(ws.calendars.calendars.values()) if ws.calendars is not None else []
+    books = list(ws.contacts.values())
+    spaces = list(ws.chat.spaces.values()) if ws.chat is not None else []
+    return {"calendars": len(cals), "events": sum(len(c.events) for c in cals),
+            "contacts": sum(len(b.mine(False)) for b in books), "other_contacts": sum(len(b.mine(True)) for b in books),
+            "chat_spaces": len(spaces), "chat_messages": sum(len(s.messages) for s in spaces),
+            "forms": len(ws.forms), "form_responses": sum(len(f.responses) for f in ws.forms.values())}

@@ -16,6 +16,53 @@ SHEETS_PER_MINUTE_PROJECT = 300
 DRIVE_PER_MINUTE_USER = 12_000
 SHEETS_READ_SUFFIXES = (".get", ".batchGet", ".getByDataFilter", ".batchGetByDataFilter")
 
+# Calendar, People, Chat, Forms (issue 17), requests per 60 s; read from Google's usage-limit pages in 2026-12.
+#: Calendar "Per minute per user per project" / "Per minute per project" (developers.google.com/workspace/
+#: calendar/api/guides/quota; Google notes that projects created from 2026-05-01 may get other figures).
+CALENDAR_PER_MINUTE_USER = 600
+CALENDAR_PER_MINUTE_PROJECT = 10_000
+#: People: "Critical read requests (Contact and Profile Reads) per minute per user". Google publishes no table;
+#: 90 is the Cloud console default users report (2021-2024). Writes: assumed 60, no published figure.
+PEOPLE_CRITICAL_READS_PER_MINUTE_USER = 90
+PEOPLE_WRITES_PER_MINUTE_USER = 60
+#: Chat per-project (developers.google.com/workspace/chat/limits): message, space and membership reads 3000,
+#: message writes 3000; per-space (shared by every app in the space): reads 900, writes 60.
+CHAT_PER_MINUTE_PROJECT = {"chat_message_read": 3000, "chat_message_write": 3000, "chat_space_read": 3000,
+                           "chat_membership_read": 3000}
+CHAT_SPACE_READS_PER_MINUTE = 900
+CHAT_SPACE_WRITES_PER_MINUTE = 60
+#: Forms (developers.google.com/forms/api/limits): read requests 975/project, 390/user; "expensive read
+#: requests" (forms.responses.list) 450/project, 180/user; writes 375/project, 150/user.
+FORMS_LIMITS = {"forms_read": (390, 975), "forms_expensive_read": (180, 450), "forms_write": (150, 375)}
+#: bucket -> (per user per minute or None, per project per minute or None)
+SOURCE_LIMITS: dict[str, tuple[int | None, int | None]] = {
+    "calendar": (CALENDAR_PER_MINUTE_USER, CALENDAR_PER_MINUTE_PROJECT),
+    "people_read": (PEOPLE_CRITICAL_READS_PER_MINUTE_USER, None),
+    "people_write": (PEOPLE_WRITES_PER_MINUTE_USER, None),
+    **{k: (None, v) for k, v in CHAT_PER_MINUTE_PROJECT.items()},
+    **FORMS_LIMITS,
+}
+
+
+def source_bucket(api_method: str) -> str | None:
+    """The Calendar/People/Chat/Forms quota a method draws on, or None for other APIs."""
+    api = api_method.split(".", 1)[0]
+    if api == "calendar":
+        return "calendar"
+    if api == "people":
+        return "people_write" if api_method.endswith(("deleteContact", "updateContact", "createContact")) else "people_read"
+    if api == "chat":
+        if ".messages." in api_method:
+            return "chat_message_read" if api_method.endswith((".list", ".get")) else "chat_message_write"
+        if ".members." in api_method:
+            return "chat_membership_read"
+        return "chat_space_read"
+    if api == "forms":
+        if api_method == "forms.forms.responses.list":
+            return "forms_expensive_read"
+        return "forms_read" if api_method.endswith((".get", ".list")) else "forms_write"
+    return None
+
 
 def gmail_cost(api_method: str) -> int:
     return GMAIL_COSTS.get(api_method.removeprefix("gmail.users."), 5)
@@ -35,7 +82,7 @@ def quota_bucket(api_method: str) -> str:
         return "sheets_read" if api_method.endswith(SHEETS_READ_SUFFIXES) else "sheets_write"
     if api in ("gmail", "drive"):
         return api
-    return "other"
+    return source_bucket(api_method) or "other"
 
 
 # -- the dated table of Google's published quotas -------------------------------------------------------

@@ -133,8 +133,11 @@ def case_view(store: Any, case: Case, today: dt.date | None = None) -> dict[str,
     ident = Identity(store)
     data["identity"] = ident.state(case.ref)
     data["letters"] = letters(store, case.ref)
+    from ..review.disclosure import review_events  # packages built with undecided items (--include-undecided)
+
     data["history"] = history(case, pauses, extension, events, today,
-                              [r.public() for r in ident.records(case.ref)] + data["letters"])
+                              [r.public() for r in ident.records(case.ref)] + data["letters"]
+                              + review_events(store, case.ref))
     return data
 
 

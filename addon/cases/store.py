@@ -197,6 +197,11 @@ class CaseStore:
         return [self._row_to_case(r) for r in self._rows(sql + " ORDER BY ref", args)]
 
     def transition(self, ref: str, target: str, actor: str, role: str, reason: str | None = None) -> Case:
+        if target in ("objection_upheld", "objection_rejected") and not self.get(ref).details.get("decision"):
+            from .lifecycle import TransitionInvalid
+
+            raise TransitionInvalid(f"status: an objection is decided with 'dsar objection decide {ref} --upheld|"
+                                    "--rejected --grounds TEXT', which keeps the grounds sealed with the case")
         with self._tx() as db:
             row = self._x(db, "SELECT status, type FROM cases WHERE ref=?" + self.FOR_UPDATE, (ref,)).fetchone()
             if row is None:

@@ -159,12 +159,14 @@ def report(case, date_from, date_to, as_json) -> None:
 @click.option("--case", "case", metavar="REF", help="Only this case.")
 @click.option("--from", "date_from", metavar="DATE", help="From this day (YYYY-MM-DD) or RFC 3339 time.")
 @click.option("--to", "date_to", metavar="DATE", help="Up to and including this day or time.")
-def export(fmt, out, case, date_from, date_to) -> None:
-    """Export records, one per line (JSONL: complete records; CSV: spreadsheet-safe), write-ahead intents included."""
+@click.option("--with-intents", is_flag=True, help="Include the write-ahead intent records (the whole chain, so "
+              "every prev link can be checked); by default one record per call.")
+def export(fmt, out, case, date_from, date_to, with_intents) -> None:
+    """Export records, one per line (JSONL: complete records; CSV: spreadsheet-safe)."""
     from audit.export import write_csv, write_jsonl
 
     trail = _trail()
-    records = _records(trail, case, date_from, date_to, intents=True)
+    records = _records(trail, case, date_from, date_to, intents=with_intents)
     with _output(out, newline="" if fmt == "csv" else None) as fh:
         n = write_csv(records, fh) if fmt == "csv" else write_jsonl(records, fh)
     if out:

@@ -40,6 +40,30 @@ def due_text(case) -> str:
     return f"{case.due:%a %d %b %Y}"
 
 
+def details_lines(case, identity: dict) -> list[str]:
+    """The type's own facts and the identity step, as plain lines for ``case show``."""
+    out = []
+    for c in case.details.get("corrections", []):
+        where = "" if c["field"] == "any" else f"{c['field']}: "
+        out.append(f"Correct {where}{c['wrong']!r} → {c['correct']!r}")
+    if case.details.get("processing"):
+        out.append(f"Objects to: {case.details['processing']}")
+    if case.details.get("reason"):
+        out.append(f"Restriction reason: {case.details['reason']}")
+    decision = case.details.get("decision")
+    if decision:
+        out.append(f"Decision: {decision['outcome']} by {decision['by']}: {decision['grounds']}")
+    state = identity.get("state")
+    if state in ("verified", "waived", "requested"):
+        words = {"verified": f"verified ({identity.get('method')}) on {identity.get('on')} by {identity.get('actor')}",
+                 "waived": f"check waived on {identity.get('on')} by {identity.get('actor')}",
+                 "requested": f"ID requested on {identity.get('on')}; waiting for it"}[state]
+        out.append(f"Identity: {words}")
+    elif case.type not in ("access", "erasure") and case.status in ("received", "identity_check"):
+        out.append(f"Identity: not checked yet (dsar case verify-id {case.ref} --method METHOD, or --waive --reason)")
+    return out
+
+
 def open_case(services, case_type: str, names, emails, phones, identifiers, received: dt.date, actor: str,
               details: dict | None = None):
     """Validate, compute the deadlines, store the case (sealed), and return it. Shared by CLI, add-on and
@@ -164,6 +188,8 @@ def show_cmd(ref, as_json) -> None:
     console.print(line)
     if c.assignee:
         console.print(f"Assigned to {escape(c.assignee)}")
+    for line in details_lines(c, data.get("identity") or {}):
+        console.print(escape(line), soft_wrap=True)
     for p in data["pauses"]:
         span = f"{p['from']} to {p['to']}" if p["to"] else f"{p['from']}, still paused"
         console.print(f"Paused {span} ({p['days']} day{'s' if p['days'] != 1 else ''} not counted), by "

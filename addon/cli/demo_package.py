@@ -51,13 +51,14 @@ def show_tracker_and_package(services, dpo: str, refs: list[str]) -> None:
         _, problems = verify_package(result.path)
         c = result.counts
         console.print(Panel.fit(
-            f"{result.ref}: {result.path}\n{c.get('gmail', 0)} emails (.eml, original bytes), {c.get('drive', 0)} "
-            f"Drive files (Docs exported), {c.get('sheets', 0)} sheet extracts (the subject's rows only), index.csv, manifest.json "
+            f"{result.ref}: {result.path}\n{c.get('gmail', 0)} emails (.eml originals, or redacted HTML copies), "
+            f"{c.get('drive', 0)} Drive files (Docs exported; redacted copies where they name others), {c.get('sheets', 0)} sheet extracts (the subject's rows only), index.csv, manifest.json "
             f"(SHA-256 of every file), report.html (Art. 15 information from the sandbox demo template, which the report "
             f"says; a real organisation runs 'dsar init' and fills in its own)\n"
             f"manifest check: {'OK' if not problems else '; '.join(problems)}; "
             f"{len(result.excluded)} item(s) left out with reasons in the report\n"
             f"Verify it yourself: dsar export verify {result.path}", title="Access package"))
+        _show_redactions(result)
         r = result.review or {}
         if r:
             from ..review.methodology import load as load_methodology
@@ -70,6 +71,28 @@ def show_tracker_and_package(services, dpo: str, refs: list[str]) -> None:
                 f"{m.get('sources', {}).get('summary', '')}\nreport.html says what was withheld and how the search "
                 f"was done; methodology.json holds the statement (also in the case file: dsar review {result.ref} "
                 "methodology)", title="The package follows the review"))
+
+
+def _show_redactions(result) -> None:
+    """How much of other people's data the package hides, and where (addon/redaction; redactions.csv)."""
+    import csv
+    import io
+    import zipfile
+    from collections import Counter
+
+    from ..export.redacted import SCHEDULE
+
+    with zipfile.ZipFile(result.path) as zf:
+        rows = list(csv.DictReader(io.StringIO(zf.read(SCHEDULE).decode("utf-8")))) if SCHEDULE in zf.namelist() else []
+    items = Counter(r["item"] for r in rows)
+    kinds = Counter(r["kind"] for r in rows)
+    lines = "\n".join(f"  {n:>3}  {what}" for what, n in sorted(items.items(), key=lambda x: -x[1])[:8])
+    console.print(Panel.fit(
+        f"{result.redactions} redaction(s) of other people's data in {len(items)} item(s) "
+        f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))}); the requester's own name, address, phone and "
+        f"customer number are never hidden.\n{lines}\nredactions.csv and report.html list each by item, kind and "
+        f"exemption code ({', '.join(sorted({r['exemption'] for r in rows})) or '-'}), never the hidden text. "
+        "The originals in Workspace are unchanged.", title="Other people's data redacted"), highlight=False)
 
 
 def _show(value, from_serial) -> str:

@@ -44,8 +44,12 @@ def export() -> None:
               "with 7-Zip or bsdtar, not Info-ZIP unzip; without it the ZIP is a plain one any tool opens.")
 @click.option("--include-undecided", is_flag=True, help="Package items nobody has reviewed yet ('dsar review REF'); "
               "without it the export refuses while any item is undecided. The choice is recorded on the case.")
+@click.option("--no-redaction", is_flag=True, help="Put the originals in, without hiding other people's data "
+              "(only where the DPO decided disclosing it is reasonable, DPA 2018 Sch. 2 para 16(1)(b)); the "
+              "manifest records it. Per item, remove proposed redactions in the review instead.")
 @click.option("--json", "as_json", is_flag=True)
-def make(ref: str, out: Path | None, encrypt: bool, include_undecided: bool, as_json: bool) -> None:
+def make(ref: str, out: Path | None, encrypt: bool, include_undecided: bool, no_redaction: bool,
+         as_json: bool) -> None:
     from ..export import build_package
     from ..roles import actor
     from ..services import open_services
@@ -55,7 +59,7 @@ def make(ref: str, out: Path | None, encrypt: bool, include_undecided: bool, as_
     who = actor(services.settings)
     show = (lambda what: None) if as_json else (lambda what: err_console.print(f"  + {what}", highlight=False))
     result = build_package(services, ref.strip().upper(), who, out_dir=out, encrypt=encrypt, on_item=show,
-                           include_undecided=include_undecided)
+                           include_undecided=include_undecided, redact=not no_redaction)
     tracker_update(services, result.ref)
     if as_json:
         emit_json(result.public())
@@ -71,12 +75,17 @@ def make(ref: str, out: Path | None, encrypt: bool, include_undecided: bool, as_
         console.print(f"  review: {r['found']} found, {r['included']} included, {r['excluded']} withheld, "
                       f"{r['not_a_match']} not a match" + (f", [yellow]{r['undecided']} undecided packaged "
                       "(recorded on the case)[/]" if r.get("include_undecided") else ""), highlight=False)
+    console.print(f"  other people's data: {result.redactions} place(s) hidden in redacted copies (redactions.csv "
+                  "lists each: item, kind, exemption code)" if not no_redaction else
+                  "  [yellow]other people's data: NOT redacted (--no-redaction, recorded in the manifest)[/]",
+                  highlight=False)
     if result.password:
         console.print(f"  Encrypted (AES-256). Password, shown only now — send it separately from the file:\n"
                       f"  [bold]{result.password}[/]", highlight=False)
         console.print(f"  Opens with 7-Zip or bsdtar/libarchive (macOS and Windows 'tar'), not with Info-ZIP "
                       f"'unzip'. Send {escape(str(result.how_to_open))} with it; it says so.", highlight=False)
-    console.print(f"Next: review the package (redact other people's data where disclosing it is not reasonable), "
+    console.print(f"Next: check the redacted copies (add or remove redactions in 'dsar review {result.ref}' and "
+                  f"export again), "
                   f"send it to the subject, then: "
                   f"dsar case status {result.ref} responded")
 

@@ -19,8 +19,12 @@ def _intake(mailbox: str):
     from ..roles import actor
     from ..services import open_services
 
+    from ..roles import require
+
     services = open_services()
-    return Intake(services, mailbox), actor(services.settings)
+    who = actor(services.settings)
+    require(who, services.settings, "staff", "dpo", action="reading the privacy mailbox's proposals")
+    return Intake(services, mailbox), who
 
 
 def _table(rows: list[dict]) -> Table:

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import ExitCode
-from .output import console, emit_json
+from .output import console, emit_json, progress
 
 
 def _services():
@@ -60,8 +60,12 @@ def plan_cmd(ref: str, show: bool, as_json: bool) -> None:
     if show:
         plan, sha, _ = load_plan(services.store, ref)
         got = {"ref": ref, "plan": plan, "sha256": sha, "status": services.store.get(ref).status}
-    else:
+    elif as_json:
         got = plan_rectification(services, ref, who)
+    else:
+        with progress(f"Searching for the wrong values of {ref}", "mailboxes and Drives") as show:
+            got = plan_rectification(services, ref, who, on_progress=lambda p: show(
+                p.units_done, p.units_total, f"{p.items} place(s) found"))
     if as_json:
         emit_json({k: got[k] for k in ("ref", "sha256", "status", "plan")})
         return
@@ -118,7 +122,12 @@ def verify_cmd(ref: str, as_json: bool) -> None:
     from ..rights.rectify_run import verify_rectification
 
     services, who = _services()
-    result = verify_rectification(services, ref, who)
+    if as_json:
+        result = verify_rectification(services, ref, who)
+    else:
+        with progress(f"Searching again for the wrong values of {ref}", "mailboxes and Drives") as show:
+            result = verify_rectification(services, ref, who, on_progress=lambda p: show(
+                p.units_done, p.units_total, f"{p.items} place(s) found"))
     if as_json:
         emit_json(result)
     else:

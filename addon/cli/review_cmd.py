@@ -78,7 +78,19 @@ def groups_table(groups, title: str) -> Table:
     return t
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _RefGroup(click.Group):
+    """``dsar review REF [list options] [COMMAND ...]``: the list's options may follow REF (a click group
+    stops reading its own options at the first word otherwise)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-"):
+            rest = args[1:]
+            cut = next((n for n, a in enumerate(rest) if a in self.commands), len(rest))
+            args = rest[:cut] + [args[0]] + rest[cut:]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_RefGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("ref")
 @_filters
 @click.option("--json", "as_json", is_flag=True)

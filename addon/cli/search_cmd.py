@@ -139,7 +139,9 @@ def search(ref: str, as_json: bool, workers: int, queue: bool, estimate_only: bo
         return
     console.print(summary_table(items))
     counts = Counter(i["source"] for i in items)
-    console.print(f"Gmail {counts['gmail']} · Drive {counts['drive']} · Sheets rows {counts['sheets']}")
+    extra = "".join(f" · {label} {counts[src]}" for src, label in (("calendar", "Calendar events"), (
+        "contacts", "Contacts"), ("chat", "Chat messages"), ("forms", "Form responses")) if counts[src])
+    console.print(f"Gmail {counts['gmail']} · Drive {counts['drive']} · Sheets rows {counts['sheets']}{extra}")
     unread = sum(1 for i in items if i.get("unreadable"))
     if unread:
         console.print(f"[yellow]{unread} item(s) could not be read automatically: check them by hand "

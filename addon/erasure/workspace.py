@@ -60,9 +60,19 @@ def plan_action(it: Mapping[str, Any]) -> dict:
                  "start": it.get("start", ""), "organizer": it.get("organizer", "")}
         parts = {m.get("part") for m in it.get("matched") or []}
         guests = list(it.get("subject_attendees") or [])
-        if guests and not parts & set(_ABOUT) and it.get("organizer", "").lower() == it["account"].lower():
-            return {**entry, "action": "remove_attendee", "attendees": guests,
-                    "why": "the subject is only a guest of an event the account organises: they are removed from it"}
+        organizer = (it.get("organizer") or "").lower()
+        if guests and not parts & set(_ABOUT):
+            if organizer == it["account"].lower():
+                return {**entry, "action": "remove_attendee", "attendees": guests,
+                        "why": "the subject is only a guest of an event the account organises: they are removed "
+                               "from it"}
+            if organizer.rpartition("@")[2] == it["account"].lower().rpartition("@")[2]:
+                # a colleague's invitation: only the organiser can change the guest list, and Google carries the
+                # change to every copy; event ids are shared by the copies
+                return {**entry, "account": organizer, "calendar_id": "primary", "found_on": it["account"],
+                        "action": "remove_attendee", "attendees": guests,
+                        "why": "the subject is only a guest of a colleague's event: removed by its organiser, "
+                               "which updates every guest's copy"}
         why = ("an event about the subject, organised by this account: cancelled for every guest"
                if it.get("organizer", "").lower() == it["account"].lower()
                else "an event about the subject on this account's calendar: removed from this calendar")

@@ -28,6 +28,10 @@ from ..redaction.schedule import DEFAULT_CODE, Entry, entries, schedule_csv, sum
 from .sources import Staged, Stager, _csv_text
 
 SCHEDULE = "redactions.csv"
+#: In place of an email whose MIME could not be parsed to look for other people's data: staff check it by hand.
+UNREADABLE_MAIL = ("<!doctype html><meta charset=utf-8><title>Email not reproduced</title><p>This email could not be "
+                   "read automatically to hide other people's personal data ({why}), so it is not reproduced here. "
+                   "Our staff review it by hand and send it separately.</p>\n")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -83,15 +87,18 @@ class Redactor:
         #: everyone the case's items name, so a sender of one email is found in a document too
         self.pool = requester_filter(merge(list(directory) + senders), subject)
 
-    def _final(self, key: str, parts: list[Part], people: list[Person]):
-        proposed = self.detector.propose(key, parts, people)
+    def _final(self, key: str, parts: list[Part], people: list[Person], extra: list[Person] | None = None):
+        proposed = self.detector.propose(key, parts, people, extra or ())
         return apply_decision(proposed, self.decisions.get(key), key, parts, self.detector)
 
     # -- emails ---------------------------------------------------------------------------------------
     def email(self, raw: bytes, item: dict) -> tuple[str, list, Any]:
         view = mail_view(raw)
-        people = requester_filter(merge(self.pool + header_people(view.headers, view.text("body"))), self.subject)
-        return _item_key(item), self._final(_item_key(item), view.parts, people), view
+        known = {e.casefold() for p in self.pool for e in p.emails} | {p.name.casefold() for p in self.pool}
+        extra = [p for p in requester_filter(header_people(view.headers, view.text("body")), self.subject)
+                 if not (any(e.casefold() in known for e in p.emails) or (p.name and p.name.casefold() in known
+                                                                           and not p.emails))]
+        return _item_key(item), self._final(_item_key(item), view.parts, self.pool, extra), view
 
     # -- documents ------------------------------------------------------------------------------------
     def document(self, text: str, item: dict) -> tuple[str, list, list[Part]]:
@@ -156,7 +163,13 @@ class RedactingStager(Stager):
     def _email(self, raw: bytes, arcname: str, meta: dict) -> Staged:
         r = self.redactor
         item = r.item("gmail", meta.get("account", ""), meta.get("item_id", ""))
-        _, final, view = r.email(raw, item)
+        try:
+            _, final, view = r.email(raw, item)
+        except Exception as e:  # noqa: BLE001 - hostile MIME: the copy must not go out unchecked
+            r.unchecked.append(arcname)
+            note = UNREADABLE_MAIL.format(why=type(e).__name__).encode("utf-8")
+            return super().from_bytes(note, _renamed(arcname), **{**meta, "detail": {
+                **(meta.get("detail") or {}), "from": "", "subject": "(could not be checked)", "redacted": 0}})
         if not final:
             return super().from_bytes(raw, arcname, **meta)
         detail = dict(meta.get("detail") or {})
@@ -193,9 +206,10 @@ class RedactingStager(Stager):
         staged.path.unlink(missing_ok=True)
         page = document_html(parts, final).encode("utf-8")
         copy = super().from_bytes(page, _renamed(name), source=staged.source, account=staged.account,
-                                  item_id=staged.item_id, detail={**staged.detail, "form": "redacted copy (HTML) of "
-                                                                  + str(staged.detail.get("form", "the file")),
-                                                                  "redacted": len(final)})
+                                  item_id=staged.item_id, detail={**staged.detail, "redacted": len(final),
+                                                                  "form": "redacted copy (HTML) of the " + (
+                                                                      "exported document" if "exported" in
+                                                                      str(staged.detail.get("form")) else "original file")})
         r.note(str(item.get("path") or staged.detail.get("name") or name), copy.arcname, final)
         return copy
 

@@ -23,7 +23,9 @@ RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("erasure", "erasure", r"\berasure\b|\bright\s+to\s+be\s+forgotten\b"),
         ("rectification", "correct my data", r"\bcorrect\s+(my|the|your\s+record\s+of\s+my)\b|\brectif(y|ication)\b"),
         ("rectification", "incorrect data", r"\b(incorrect|inaccurate|out\s+of\s+date|wrong)\s+(personal\s+)?"
-                                            r"(data|details|information|address|name|number|records?)\b"),
+                                            r"(data|details|information|address|name|number|records?)\b"
+                                            r"|\b(address|name|number|details|date\s+of\s+birth)\s+(is|are)\s+"
+                                            r"(wrong|incorrect|inaccurate|out\s+of\s+date)\b"),
         ("objection", "object to", r"\b(i\s+)?object(ion)?\s+to\b|\bright\s+to\s+object\b"),
         ("restriction", "restrict processing", r"\brestrict(ion\s+of)?\s+(the\s+)?(processing|use)\b"),
     )

@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS intake_messages (
   PRIMARY KEY (mailbox, message_id));
 """
 STATUSES = ("proposed", "ignored", "confirmed", "dismissed")
+#: Messages fetched per batch request (Gmail advises at most 50; smaller batches keep under the per-user rate).
+BATCH = 25
 
 
 @dataclass
@@ -112,25 +114,57 @@ class Intake:
             while True:
                 page = svc.users().messages().list(userId="me", labelIds=["INBOX"], maxResults=100,
                                                    pageToken=token).execute()
+                new = []
                 for ref in page.get("messages", []):
                     if ref["id"] in seen:
                         counts["already_seen"] += 1
-                        continue
-                    if limit is not None and counts["read"] >= limit:
-                        return counts
-                    msg = parse(svc.users().messages().get(userId="me", id=ref["id"], format="full").execute())
-                    counts["read"] += 1
-                    proposal = classify(msg.sender, msg.subject, msg.text, msg.headers)
-                    self._record(msg.id, "proposed" if proposal else "ignored", proposal)
-                    seen.add(msg.id)
-                    if proposal:
-                        counts["proposed"] += 1
-                        on_message(msg, proposal)
-                    else:
-                        counts["ignored"] += 1
+                    elif limit is None or counts["read"] + len(new) < limit:
+                        new.append(ref["id"])
+                for start in range(0, len(new), BATCH):
+                    for mid, raw in self._fetch(svc, new[start:start + BATCH]):
+                        counts["read"] += 1
+                        seen.add(mid)
+                        msg = parse(raw) if raw else None
+                        proposal = classify(msg.sender, msg.subject, msg.text, msg.headers) if msg else None
+                        self._record(mid, "proposed" if proposal else "ignored", proposal)  # as soon as read
+                        if proposal:
+                            counts["proposed"] += 1
+                            on_message(msg, proposal)
+                        else:
+                            counts["ignored"] += 1
                 token = page.get("nextPageToken")
-                if not token:
+                if not token or (limit is not None and counts["read"] >= limit):
                     return counts
+
+    @staticmethod
+    def _fetch(svc, ids: list[str]) -> list[tuple[str, dict | None]]:
+        """Batch-get messages in listing order; a part that failed is tried again, a deleted one is None."""
+        from googleapiclient.errors import HttpError
+
+        from ..errors import GoogleError
+
+        got: dict[str, dict | None] = {}
+        pending = list(ids)
+        for _attempt in range(3):
+            failed: list[str] = []
+
+            def cb(request_id: str, response: dict, exception: Exception | None) -> None:
+                if exception is None:
+                    got[request_id] = response
+                elif isinstance(exception, HttpError) and exception.resp.status == 404:
+                    got[request_id] = None  # deleted since it was listed
+                else:
+                    failed.append(request_id)
+
+            batch = svc.new_batch_http_request(callback=cb)
+            for mid in pending:
+                batch.add(svc.users().messages().get(userId="me", id=mid, format="full"), request_id=mid)
+            batch.execute()
+            pending = failed
+            if not pending:
+                return [(mid, got[mid]) for mid in ids]
+        raise GoogleError(f"gmail: {len(pending)} message(s) of the privacy mailbox could not be read after 3 "
+                          "attempts; run the same scan again (messages already read are not read twice)")
 
     # -- proposals -----------------------------------------------------------------------------
     def read(self, actor: str, mid: str) -> Message:

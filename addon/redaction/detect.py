@@ -20,7 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from ..subjects.forms import name_units
 from ..subjects.identifiers import Subject, _is_drama
 from ..subjects.matching import Matcher
-from ..subjects.normalise import fold
+from ..subjects.normalise import fold, fold_with_map, original_span
 from .model import Part, Person, Redaction, redaction_id
 
 #: Candidate addresses: RFC 5322 dot-atom local part, a dotted domain. email-validator decides.
@@ -28,6 +28,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^
                     r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 _WORD = re.compile(r"[^\W_]+")
 _TITLES = r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame)"
+_GIVEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # a first name as written: Heinz-Wilhelm
 #: When two proposals overlap, the span keeps the more specific kind.
 _PRIORITY = {"directory": 0, "name": 1, "email": 2, "phone": 3}
 MIN_GIVEN = 3  # a first name alone shorter than this ("Al", "Jo") is too often something else
@@ -41,10 +42,20 @@ class _Span:
 
 
 def valid_email(candidate: str) -> str | None:
+    """The address as email-validator normalises it, or None. A reserved domain (``.local``, ``.test``,
+    ``.example``) still names a mailbox someone reads, so only the syntax is checked for those."""
     try:
-        return validate_email(candidate, check_deliverability=False, test_environment=True).normalized
+        return validate_email(candidate, check_deliverability=False, globally_deliverable=False,
+                              test_environment=True).normalized
+    except EmailNotValidError as e:
+        if "special-use" not in str(e) and "reserved" not in str(e):
+            return None
+    local, _, domain = candidate.rpartition("@")
+    try:
+        validate_email(f"{local}@example.com", check_deliverability=False)
     except EmailNotValidError:
         return None
+    return f"{local}@{domain.lower()}" if "." in domain else None
 
 
 def _emails(text: str, directory: set[str]) -> Iterable[_Span]:
@@ -84,43 +95,56 @@ class _Names:
     """The written forms of the third parties' names, built once per item."""
 
     def __init__(self, people: Sequence[Person], requester_words: set[str]) -> None:
-        self.full: list[tuple[Person, Matcher, set[str]]] = []
-        self.given: dict[str, str] = {}  # folded first name -> kind
+        self.full: list[tuple[str, Matcher, set[str]]] = []
+        self.given: dict[str, str] = {}  # folded first name (as written, hyphens kept) -> kind
         self.surnames: dict[str, str] = {}
+        seen: set[str] = set()
         for p in people:
             if not p.name:
                 continue
             kind = "directory" if p.source == "directory" else "name"
             units = [" ".join(u) for u in name_units(p.name)]
-            words = {w for u in units for w in _WORD.findall(fold(u))}
-            if len(units) >= 2:
-                self.full.append((p, Matcher(Subject(names=(p.name,))), words))
-            first, last = fold(units[0]), fold(units[-1])
-            if len(first) >= MIN_GIVEN and first not in requester_words and first.isalpha():
+            for name in _name_variants(p.name, units):
+                if len(name.split()) >= 2 and fold(name) not in seen:
+                    seen.add(fold(name))
+                    words = {w for w in _WORD.findall(fold(name))}
+                    self.full.append((kind, Matcher(Subject(names=(name,))), words))
+            first, last = fold(p.name.split()[0]).strip(".,"), fold(p.name.split()[-1]).strip(".,")
+            if len(first) >= MIN_GIVEN and _GIVEN.fullmatch(first) and not set(_WORD.findall(first)) & requester_words:
                 self.given.setdefault(first, kind)
             if len(units) >= 2 and last not in requester_words and len(last) >= 2:
                 self.surnames.setdefault(last, kind)
 
     def spans(self, text: str) -> Iterable[_Span]:
-        folded = fold(text)
+        folded, origin = fold_with_map(text)
         present = set(_WORD.findall(folded))
-        for p, matcher, words in self.full:
+        for kind, matcher, words in self.full:
             if words & present:
-                kind = "directory" if p.source == "directory" else "name"
                 for h in matcher.match_text(text):
                     if h.kind == "name" and h.span:
                         yield _Span(*h.span, kind)
-        if len(folded) != len(text):
-            return  # single words need a one-to-one fold to map back; full names above already mapped
-        for m in _WORD.finditer(folded):
+        for m in _GIVEN.finditer(folded):
             kind = self.given.get(m.group())
-            if kind and text[m.start()].isupper():
-                yield _Span(m.start(), m.end(), kind)
+            if kind:
+                a, b = original_span(origin, m.start(), m.end(), text)
+                if text[a].isupper() and (b >= len(text) or not text[b].isalnum()):
+                    yield _Span(a, b, kind)
         if self.surnames:
             for m in re.finditer(rf"\b{_TITLES}\.?\s+([^\W\d_][^\W\d_'\-]*(?:['\-][^\W\d_]+)*)", folded):
                 kind = self.surnames.get(m.group(1))
-                if kind and text[m.start(1)].isupper():
-                    yield _Span(m.start(), m.end(), kind)
+                if kind:
+                    a, b = original_span(origin, m.start(), m.end(), text)
+                    s1 = original_span(origin, m.start(1), m.end(1), text)[0]
+                    if text[s1].isupper():
+                        yield _Span(a, b, kind)
+
+
+def _name_variants(name: str, units: list[str]) -> list[str]:
+    """The name, and without its middle initials (``Barry A. Warsaw`` is also written ``Barry Warsaw``)."""
+    out = [name]
+    if len(units) >= 3 and all(len(u.strip(".")) <= 1 for u in units[1:-1]):
+        out.append(f"{units[0]} {units[-1]}")
+    return out
 
 
 def requester_words(subject: Subject) -> set[str]:
@@ -158,12 +182,25 @@ class Detector:
         self.words = requester_words(subject)
         self.emails = {e.casefold() for e in subject.emails}
         self.phones = set(subject.phones)
+        self._names: dict[tuple[Person, ...], _Names] = {}
 
-    def spans(self, text: str, people: Sequence[Person], names: _Names | None = None) -> list[tuple[int, int, str]]:
-        """(start, end, kind) to hide in ``text``, merged, none touching the requester."""
+    def names(self, people: Sequence[Person]) -> _Names:
+        """The written forms of ``people``'s names, built once per set of people (a directory of hundreds
+        costs most of a second to compile, so the case's pool is built once, not per item)."""
+        key = tuple(people)
+        got = self._names.get(key)
+        if got is None:
+            if len(self._names) > 64:
+                self._names.clear()
+            got = self._names[key] = _Names(people, self.words)
+        return got
+
+    def spans(self, text: str, people: Sequence[Person], extra: Sequence[Person] = ()) -> list[tuple[int, int, str]]:
+        """(start, end, kind) to hide in ``text``, merged, none touching the requester. ``extra``: people of
+        this item only (its headers), kept apart from the case's pool so the pool's forms are reused."""
         if not text:
             return []
-        names = names or _Names(people, self.words)
+        people = list(people) + list(extra)
         directory = {e.casefold() for p in people if p.source == "directory" for e in p.emails}
         found: list[_Span] = []
         for s in _emails(text, directory):
@@ -172,17 +209,19 @@ class Detector:
         for start, end, e164 in phone_numbers(text, self.region):
             if e164 not in self.phones:
                 found.append(_Span(start, end, "phone"))
-        found += names.spans(text)
+        found += self.names(people[:len(people) - len(extra)]).spans(text)
+        if extra:
+            found += self.names(extra).spans(text)
         mine = protected_spans(text, self.matcher)
         return [(s.start, s.end, s.kind) for s in _merge(found) if not _overlaps((s.start, s.end), mine)]
 
-    def propose(self, item_key: str, parts: Sequence[Part], people: Sequence[Person]) -> list[Redaction]:
+    def propose(self, item_key: str, parts: Sequence[Part], people: Sequence[Person],
+                extra: Sequence[Person] = ()) -> list[Redaction]:
         """Every proposed redaction in an item, in part order, each with its stable id."""
         out: list[Redaction] = []
         counts: dict[str, int] = {}
-        names = _Names(people, self.words)
         for part in parts:
-            for start, end, kind in self.spans(part.text, people, names):
+            for start, end, kind in self.spans(part.text, people, extra):
                 n = counts.get(kind, 0)
                 counts[kind] = n + 1
                 out.append(Redaction(redaction_id(item_key, kind, n), kind, part.name, (start, end)))

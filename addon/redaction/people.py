@@ -92,6 +92,7 @@ def merge(people: Iterable[Person]) -> list[Person]:
     """One entry per person: the same address (any case) is the same person; the directory wins."""
     by_email: dict[str, Person] = {}
     named: dict[str, Person] = {}
+    aliases: set[str] = set()
     out: list[Person] = []
     for p in sorted(people, key=lambda p: p.source != "directory"):
         key = next((e.casefold() for e in p.emails if e.casefold() in by_email), None)
@@ -101,6 +102,9 @@ def merge(people: Iterable[Person]) -> list[Person]:
                 continue
         if key is not None and key in by_email:
             old = by_email[key]
+            if p.name and old.name and p.name.casefold() != old.name.casefold() and p.name not in aliases:
+                aliases.add(p.name)  # the same address under another name ("Barry" and "Barry A. Warsaw")
+                out.append(Person(p.name, (), old.source))
             new = Person(old.name or p.name, tuple(dict.fromkeys(old.emails + p.emails)), old.source)
             out[out.index(old)] = new
             for e in new.emails:

@@ -15,9 +15,22 @@ from .exemptions import load_exemptions
 from .groups import Group, fold
 from .service import review_store
 
+
+def suppressed_count(decisions: dict, groups: list) -> int:
+    """Things marked not a match that a later search no longer returned (they were suppressed)."""
+    present = {k for g in groups for k in g.keys}
+    return len({d.fold or k for k, d in decisions.items() if d.status == "not_a_match" and k not in present})
+
 #: How the report names each kind of thing withheld.
 CATEGORIES = {"gmail": "Email messages", "drive": "Documents and files", "sheets": "Spreadsheet rows"}
 UNDECIDED_EVENT = "export_with_undecided"
+
+
+def review_events(store, ref: str) -> list[dict[str, Any]]:
+    """The case history's entries for packages built with undecided items: who, when, how many."""
+    rows = store._rows("SELECT actor, at, detail FROM case_events WHERE ref=? AND kind=? ORDER BY id",
+                       (ref, UNDECIDED_EVENT))
+    return [{"event": UNDECIDED_EVENT, "actor": r["actor"], "at": r["at"], "detail": r["detail"]} for r in rows]
 
 
 @dataclass
@@ -58,8 +71,9 @@ def follow_review(services, case, items: list[dict], actor: str, *, include_unde
             out.append(g.primary)  # an unreadable one is listed as left out by the export itself
             if len(g.items) > 1:
                 left_out += len(g.items) - 1
-                duplicates.append({"what": where(g.primary), "copies": [where(i) + f" ({i.get('account', '')})"
-                                                                        for i in g.items]})
+                first = where(g.primary)
+                duplicates.append({"what": first, "copies": [
+                    f"{i.get('account', '')}" + ("" if where(i) == first else f": {where(i)}") for i in g.items]})
         elif status == "exclude":
             withheld[(g.primary.get("source", ""), g.decision.code or "")] += 1
     rows = []
@@ -69,8 +83,9 @@ def follow_review(services, case, items: list[dict], actor: str, *, include_unde
                      "title": ex.title if ex else code, "basis": ex.basis if ex else "",
                      "report": ex.report if ex else code})
     by = Counter(g.status for g in groups)
-    counts = {"found": len(groups), "copies": sum(len(g.items) for g in groups), "included": by["include"],
-              "excluded": by["exclude"], "not_a_match": by["not_a_match"], "undecided": by["undecided"],
+    gone = suppressed_count(review_store(services).load(case.ref), groups)  # false hits a re-search dropped
+    counts = {"found": len(groups) + gone, "copies": sum(len(g.items) for g in groups), "included": by["include"],
+              "excluded": by["exclude"], "not_a_match": by["not_a_match"] + gone, "undecided": by["undecided"],
               "packaged": len(out)}
     return Disclosure(out, groups, rows, duplicates, counts, bool(undecided) and include_undecided,
                       copies_left_out=left_out)

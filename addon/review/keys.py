@@ -30,7 +30,8 @@ def item_key(item: Mapping[str, Any]) -> str:
     return f"{src}:{acct}:{ident}{row}"
 
 
-_ID_FIELDS = ("message_id", "file_id", "event_id", "resource_name", "name_id", "response_id", "id")
+_ID_FIELDS = ("message_id", "file_id", "event_id", "resource_name", "name_id", "response_id", "id",
+              "message")  # a Chat item's message resource name (addon/search/chat.py)
 
 
 def _message_id(item: Mapping[str, Any]) -> str:

@@ -6,13 +6,8 @@ import datetime as dt
 from typing import Any
 
 from . import methodology
+from .disclosure import suppressed_count
 from .service import review_store
-
-
-def suppressed_count(decisions: dict, groups: list) -> int:
-    """Things marked not a match that a later search no longer returned (they were suppressed)."""
-    present = {k for g in groups for k in g.keys}
-    return len({d.fold or k for k, d in decisions.items() if d.status == "not_a_match" and k not in present})
 
 
 def build_statement(services, case, groups: list, *, redacted: int = 0, exported: dict | None = None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import email.utils
 import re
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from audit.context import acting
 from scopes import registry

@@ -106,6 +106,7 @@ def _run(services, ref: str, actor: str, role: str, hook) -> dict:
     store.transition(ref, result["status"], actor, role,
                      reason=f"plan sha256:{sha}: {c['corrected']} row(s) corrected, {c['changed']} changed since the "
                             f"plan, {c['manual']} for manual edit")
+    _note_unchangeable(services, ref, plan, actor)
     save("done")
     return result
 
@@ -150,6 +151,21 @@ def _correct_file(services, state: dict, save, hook, fid: str, acts: list[dict],
         state["items"][key].update(outcome="corrected", at=now_iso(),
                                    sha256_after=row_sha256(expected_row(a["values"], a["cells"])))
     save()
+
+
+def _note_unchangeable(services, ref: str, plan: dict, actor: str) -> None:
+    """Gmail messages cannot be edited: say so on the case (a note, sealed like every note), once per run."""
+    from ..cases.journal import CaseJournal
+
+    msgs = [a for a in plan["actions"] if a["action"] == "cannot_edit"]
+    if not msgs:
+        return
+    shown = "; ".join(" · ".join(x for x in (a.get("from", ""), a.get("date", ""), a.get("subject", "")) if x)
+                      or a["message_id"] for a in msgs[:10]) + (" …" if len(msgs) > 10 else "")
+    shown = "".join(c if c.isprintable() else " " for c in shown)  # a header's stray control characters
+    CaseJournal(services.store).note(services.store.get(ref), f"Rectification: {len(msgs)} Gmail message(s) hold a "
+                                     f"wrong value and cannot be edited (Gmail messages are immutable); the corrected "
+                                     f"value is used from now on. {shown}"[:1900], actor)
 
 
 def summarise(plan: dict, sha: str, state: dict) -> dict:

@@ -139,23 +139,26 @@ class ChatUnit:
 
 
 def directory_lookup(directory: Any) -> Callable[[str], str]:
-    """``users/{id}`` -> primary email from the Admin Directory (cached; "" for someone outside it)."""
-    cache: dict[str, str] = {}
+    """``users/{id}`` -> primary email from the Admin Directory ("" for someone outside it). The users are
+    listed once, on the first look-up (one call per 500 users), rather than fetched one by one."""
+    ids: dict[str, str] | None = None
     lock = threading.Lock()
 
+    def load() -> dict[str, str]:
+        out, token = {}, None
+        while True:
+            resp = directory.users().list(customer="my_customer", maxResults=500, pageToken=token).execute()
+            for u in resp.get("users", []):
+                out[str(u.get("id", ""))] = u.get("primaryEmail", "").lower()
+            token = resp.get("nextPageToken")
+            if not token:
+                return out
+
     def look(user: str) -> str:
-        uid = user.removeprefix("users/")
+        nonlocal ids
         with lock:
-            if uid in cache:
-                return cache[uid]
-        try:
-            email = directory.users().get(userKey=uid).execute().get("primaryEmail", "").lower()
-        except HttpError as e:
-            if e.resp.status not in (400, 403, 404):
-                raise
-            email = ""
-        with lock:
-            cache[uid] = email
-        return email
+            if ids is None:
+                ids = load()
+            return ids.get(user.removeprefix("users/"), "")
 
     return look

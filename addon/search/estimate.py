@@ -103,7 +103,8 @@ def estimate(services, ref: str, actor: str, *, accounts: list[str] | None = Non
         return acct, (f"shared:{sd['id']}" if sd else kind), out
 
     with acting(purpose), ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda j: contextvars.copy_context().run(one, j), jobs))
+        contexts = [contextvars.copy_context() for _ in jobs]  # the purpose travels with each call
+        results = list(pool.map(lambda cj: cj[0].run(one, cj[1]), zip(contexts, jobs)))
     per_account: dict[str, dict] = {a: {} for a in accounts}
     shared_out: dict[str, dict] = {}
     demand = Demand(accounts=len(accounts))

@@ -35,7 +35,7 @@ DATE_COLUMNS = frozenset({"Received", "Clock start", "Due", "Extended due", "Clo
 #: Statuses in which the subject has had the answer (or the request has ended): no longer overdue.
 ANSWERED = ("responded", "erased", "verified", "closed", "refused", "withdrawn",
             # issue 15's rights: the action the subject asked for is taken (or decided) and they are told
-            "rectified", "rectification_partial", "restricted", "lifted", "objection_upheld", "objection_rejected",
+            "rectified", "restricted", "lifted", "objection_upheld", "objection_rejected",
             "suppressed")
 #: The monthly tab counts requests received per type too, in this order (the case types' names as people say them).
 TYPE_LABELS = {"access": "Access", "erasure": "Erasure", "rectification": "Rectification",
@@ -161,6 +161,9 @@ def action(f: RowFacts, today: dt.date | None = None) -> str:
     }
     if f.status in ("received", "identity_check") and f.type != "access" and f.type != "erasure" and not f.identity:
         step = f"Record the identity check (or waive it) first: dsar case verify-id {f.ref} --method METHOD"
+    elif f.status == "verified" and f.type == "rectification":
+        step = (f"Tell the Art. 19 recipients, send the letter (dsar letter {f.ref} --outcome done), then: "
+                f"dsar case status {f.ref} closed")
     elif f.status == "review" and f.type in _REVIEW_STEP:
         step = _REVIEW_STEP[f.type].format(ref=f.ref)
     elif f.status == "review":

@@ -100,18 +100,22 @@ def create_app(services: Services | None = None, *, base_url: str | None = None,
     state = WebState(services, verifier, runner or JobRunner(services.store), base.rstrip("/") if base else None)
     app.extensions["dsar"] = state
 
-    from . import actions, auditor, manage, signin
+    from . import actions, auditor, manage, review, signin
 
     app.register_blueprint(actions.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(auditor.bp)
+    app.register_blueprint(review.bp)  # /review/<REF>: the review page (addon/web/review.py)
     from . import limited_use
 
     app.register_blueprint(limited_use.bp)  # public: the Limited Use disclosure (issue 16)
     from . import reconcile_view
 
     app.register_blueprint(reconcile_view.bp)  # the auditor view's reconciliation panel (issue 16)
+    from . import rights
+
+    app.register_blueprint(rights.bp)  # rectification, restriction, objection, opt-out steps (issue 15)
     if settings.sandbox_url:
         from .preview import views as preview
 

@@ -55,7 +55,10 @@ def manage_for(services: Any, case: Case, today: Any, errors: dict[str, str] | N
     """What the DPO may do with ``case`` today: the lifecycle's targets, the clock's state, the stored plan."""
     from ..export.package import EXPORTABLE
 
-    targets = tuple(s for s in STATUS_LABELS if "dpo" in transitions_for(case.type).get((case.status, s), ()))
+    from .rights import STEP_ONLY  # e.g. lifting a restriction: its own step removes the marks (addon/web/rights.py)
+
+    targets = tuple(s for s in STATUS_LABELS if "dpo" in transitions_for(case.type).get((case.status, s), ())
+                    and s not in STEP_ONLY.get(case.type, ()))
     answering = case.status in ANSWERING
     paused = CaseClock(services.store).open_pause(case.ref) if answering else None
     plan, problem = plan_summary(services, case)
@@ -72,7 +75,8 @@ def found_counts(services: Any, ref: str) -> dict[str, int] | None:
     return dict(Counter(i["source"] for i in items)) if items else None
 
 
-def case_view(ctx: Ctx, case: Case, errors: dict[str, str] | None = None) -> dict[str, Any]:
+def case_view(ctx: Ctx, case: Case, errors: dict[str, str] | None = None,
+              rights_errors: dict[str, str] | None = None) -> dict[str, Any]:
     """The case card as this user may see it: the DPO's actions for the DPO only."""
     from .searches import SEARCH_KIND
 
@@ -82,7 +86,12 @@ def case_view(ctx: Ctx, case: Case, errors: dict[str, str] | None = None) -> dic
     from ..search.estimate import estimate_line, saved_estimate
 
     est = estimate_line(saved_estimate(ctx.services.store, case.ref)) if case.subject is not None else ""
-    return case_card(ctx.links, case, ctx.today, job=job, found=found, manage=manage, estimate=est)
+    from .cards.rights import rights_sections
+    from .rights import rights_view
+
+    view = rights_view(ctx, case, rights_errors)  # rectification, restriction, objection, opt-out steps
+    return case_card(ctx.links, case, ctx.today, job=job, found=found, manage=manage, estimate=est,
+                     rights=rights_sections(ctx.links, case, view) if view else None)
 
 
 def _done(ctx: Ctx, ref: str, notify: str) -> dict[str, Any]:
@@ -100,6 +109,11 @@ def case_status(ctx: Ctx) -> dict[str, Any]:
     reason = (ctx.event.value("reason") or "").strip() or None
     if target not in STATUS_LABELS:
         return responses.update(case_view(ctx, case, {"status": "Choose the status to move the case to."}))
+    from .rights import STEP_ONLY
+
+    if target in STEP_ONLY.get(case.type, ()):
+        return responses.update(case_view(ctx, case, {"status": f"Use the case's own step for {target!r} (it undoes "
+                                                                "the tool's marks, then records the change)."}))
     try:
         moved = ctx.services.store.transition(case.ref, target, ctx.user, ctx.role, reason)
     except TransitionError as e:

@@ -15,7 +15,10 @@ Layout (read by :mod:`sandbox.fixture`)::
 
     workspace.json                      {"domain", "users": [{"email", "name", "admin"}]}
     <email>/Mail/*.mbox                 Takeout mbox, X-Gmail-Labels per copy
-    <email>/Drive/**                    .txt .md .html -> Docs, .csv .xlsx -> Sheets, others as is
+    <email>/Drive/**                    .txt .md .html -> Docs, .csv .xlsx -> Sheets, *.form.json -> Forms, others as is
+    <email>/Calendar/*.ics              Takeout calendars (the one named <email> is primary)
+    <email>/Contacts/<label>/<label>.vcf  contacts by label; "Other Contacts" are Gmail's saved addresses
+    <email>/Google Chat/Groups/<Space|DM> <id>/{group_info,messages}.json   one copy per member
     _shared_drives/<name>/drive.json    {"members": {email: role}} (Customer Service; Company Handbook has none)
     _shared_drives/<name>/**            the shared drive's files
     expected.json                       the ground truth (see expected.NOTES)
@@ -41,6 +44,7 @@ from .mail_filler import FillerMail
 from .mail_plants import MailPlanter
 from .people import DOMAIN, STAFF, Numbers
 from .sheets import FIXED_TIME, Spreadsheets
+from .sources import SourceLedger, SourcePlanter, write_sources
 from .subjects import RESERVED_IDS, RESERVED_PHONES, SUBJECTS
 
 DEFAULT_SEED = 20250401
@@ -71,7 +75,8 @@ def write_fixture(directory: str | Path, scale: float = 1.0, seed: int = DEFAULT
     sheets = Spreadsheets(rng["sheets"], numbers("sheets"), ledger).all()
     taken = {(f.owner, f.path) for f in planted + sheets}
     filler = FillerDrive(rng["drive"], numbers("drive"), taken).fill(scale)
-    files = planted + sheets + filler
+    sources = SourcePlanter(SourceLedger()).all()  # Calendar, Contacts, Chat; forms are Drive files
+    files = planted + sheets + filler + sources.forms
     files.sort(key=lambda f: (f.shared, f.owner, f.path))
 
     root.mkdir(parents=True, exist_ok=True)
@@ -79,6 +84,7 @@ def write_fixture(directory: str | Path, scale: float = 1.0, seed: int = DEFAULT
     per_account = mail.write_mailboxes(root, room.mails, stamp)
     broken = mail.write_broken_mbox(root, stamp)
     write_files(root, files)
+    write_sources(root, sources, stamp)
     _dump(root / "_shared_drives" / CS_DRIVE / "drive.json", {"members": CS_MEMBERS}, stamp)
 
     user_files = [f for f in files if not f.shared]
@@ -99,7 +105,9 @@ def write_fixture(directory: str | Path, scale: float = 1.0, seed: int = DEFAULT
     _dump(root / "workspace.json", workspace, stamp)
     broken_files = [{"account": mail.BROKEN_ACCOUNT, "path": broken,
                      "reason": "not an mbox: zip-like binary bytes with no 'From ' separator line"}]
-    _dump(root / "expected.json", ledger.to_json(DOMAIN, counts, broken_files), stamp)
+    truth = ledger.to_json(DOMAIN, counts, broken_files)
+    sources.ledger.attach(truth)
+    _dump(root / "expected.json", truth, stamp)
     return (f"{counts['mailboxes']} mailboxes, {counts['messages']:,} messages, {counts['files']:,} Drive files, "
             f"{counts['spreadsheets']} spreadsheets, {counts['subjects']} data subjects")
 

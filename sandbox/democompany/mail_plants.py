@@ -93,9 +93,11 @@ class MailPlanter:
                      "Friday morning is no good, I work until 1. Can it be after 2pm?\n\nJane\n\n> Dear Ms Doe,\n"
                      "> Hargreaves Plumbing & Heating asked us to arrange your boiler callback.\n")))
         self.hit(s, "body only, surname first: 'Doe, Jane'", "Doe, Jane",
-                 self.send(t(2025, 6, 3, 8, 30), AISHA, DANIEL, "Callback list Tuesday", cc=(TOM,), body=(
+                 self.send(t(2025, 6, 3, 8, 30), AISHA, DANIEL, "Callback list Tuesday",
+                           cc=(TOM, HARGREAVES.contact), body=(  # a client's contact in Cc: a third party to redact
                      "Morning Daniel,\n\nStill outstanding:\n- Doe, Jane (Hargreaves) \u2013 boiler, wants after 2pm "
-                     "Friday\n- Kirkgate Dental: two recalls\n\nAisha\n")))
+                     "Friday\n- Kirkgate Dental: two recalls\n\nNeil Hargreaves is copied in; his direct line is "
+                     "0113 496 0234.\n\nAisha\n")))
         csv_data = ("time,caller,phone,client\n09:12,Mrs J. D.,07700900123,Hargreaves\n"
                     f"10:05,Mr O. Wright,{self.numbers.mobile()},Kirkgate Dental\n").encode()
         self.hit(s, "attachment content only (CSV, phone written 07700900123)", written(s.phones[0], "compact"),

@@ -8,10 +8,6 @@ import csv
 import html
 import io
 import re
-import zipfile
-from xml.sax.saxutils import escape
-
-from openpyxl import Workbook
 
 from scopes.quotas import EXPORT_LIMIT_BYTES
 
@@ -90,79 +86,10 @@ def delimited(book: Spreadsheet, sep: str) -> bytes:
 
 
 def xlsx(book: Spreadsheet) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    cached: list[dict[str, object]] = []  # per sheet: cell reference -> the formula's value
-    for sheet in book.sheets:
-        ws = wb.create_sheet(title=xlsx_title(sheet.title))
-        if sheet.properties.get("hidden"):
-            ws.sheet_state = "hidden"
-        values: dict[str, object] = {}
-        cached.append(values)
-        for m in sheet.merges:
-            r0, r1 = m.get("startRowIndex", 0), m.get("endRowIndex", 0)
-            c0, c1 = m.get("startColumnIndex", 0), m.get("endColumnIndex", 0)
-            if r1 > r0 and c1 > c0 and (r1 - r0) * (c1 - c0) > 1:
-                ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1, end_column=c1)
-        for r, meta in sheet.row_meta.items():
-            if meta.get("hiddenByUser"):
-                ws.row_dimensions[r + 1].hidden = True
-        for r, c, cell in sheet.iter_values():
-            entered = cell["userEnteredValue"]
-            if "formulaValue" in entered:
-                value = entered["formulaValue"]
-            elif "numberValue" in entered:
-                value = entered["numberValue"]
-            elif "boolValue" in entered:
-                value = entered["boolValue"]
-            else:
-                value = entered.get("stringValue", "")
-            target = ws.cell(row=r + 1, column=c + 1)
-            if target.coordinate in ws.merged_cells and not _top_left(ws, target.coordinate):
-                continue  # inside a merge only the top-left cell holds a value, in Sheets as in Excel
-            target.value = value
-            if "stringValue" in entered and str(value).startswith("="):
-                target.data_type = "s"  # a string that looks like a formula stays a string
-            fmt = (cell.get("userEnteredFormat") or {}).get("numberFormat") or {}
-            if fmt.get("pattern"):
-                target.number_format = fmt["pattern"]
-            if "formulaValue" in entered:
-                eff = cells.effective(entered)
-                values[target.coordinate] = eff["numberValue"] if eff else entered["formulaValue"]
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _cache_formula_values(buf.getvalue(), cached)
+    """Every tab as an .xlsx, as Google's export (sandbox/drive/xlsx_writer.py)."""
+    from .xlsx_writer import write
 
-
-def _top_left(ws, coordinate: str) -> bool:
-    return any(str(rng).split(":")[0] == coordinate for rng in ws.merged_cells.ranges if coordinate in rng)
-
-
-def _cache_formula_values(data: bytes, cached: list[dict[str, object]]) -> bytes:
-    """openpyxl writes a formula with an empty cached value; Google's export carries the value too, which
-    is what a reader that does not recalculate sees. Fill it in."""
-    if not any(cached):
-        return data
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
-            if m and int(m.group(1)) <= len(cached) and cached[int(m.group(1)) - 1]:
-                values = cached[int(m.group(1)) - 1]
-
-                def fill(g: re.Match) -> str:
-                    v = values.get(g.group(1))
-                    if v is None:
-                        return g.group(0)
-                    if isinstance(v, (int, float)) and not isinstance(v, bool):
-                        return f'<c r="{g.group(1)}"{g.group(2)}><f>{g.group(3)}</f><v>{v}</v></c>'
-                    return f'<c r="{g.group(1)}"{g.group(2)} t="str"><f>{g.group(3)}</f><v>{escape(str(v))}</v></c>'
-
-                body = re.sub(r'<c r="([A-Z]+\d+)"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>', fill, body.decode()).encode()
-            dst.writestr(info, body)
-    return out.getvalue()
+    return write(book, xlsx_title)
 
 
 def _pdf_string(line: str) -> bytes:

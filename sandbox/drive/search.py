@@ -39,6 +39,9 @@ class Matcher:
 
     def _candidates(self, node: Node) -> set[str] | None:
         if isinstance(node, Cond):
+            if node.field == "owners":  # "x in owners": one pass over ownership beats evaluating every file
+                who = self._who(str(node.value))
+                return {f.id for f in self.store.files.values() if who in f.owners}
             return self._text_set(node) if node.field in ("name", "fullText") and node.op == "contains" else None
         if isinstance(node, Not):
             return None

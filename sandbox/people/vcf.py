@@ -36,9 +36,11 @@ def _text(value) -> str:
 
 def from_card(card, owner: str, other: bool) -> Contact:
     fn = _text(card.fn.value).strip() if hasattr(card, "fn") else ""
+    if "@" in fn and " " not in fn:  # vCard 3.0 needs an FN: Takeout puts the address there when there is no name
+        fn = ""
     emails = [(_text(e.value).strip().lower(), _type(e)) for e in _values(card, "email") if _text(e.value).strip()]
     phones = [(_text(p.value).strip(), _type(p, "mobile")) for p in _values(card, "tel") if _text(p.value).strip()]
-    if not (fn or emails or phones):
+    if not (fn or emails or phones or hasattr(card, "n")):
         raise ValueError("a card with no name, email or phone")
     uid = _text(card.uid.value) if hasattr(card, "uid") else ""
     key = uid or "|".join([fn, emails[0][0] if emails else "", phones[0][0] if phones else ""])
@@ -49,7 +51,7 @@ def from_card(card, owner: str, other: bool) -> Contact:
         c.given_name, c.family_name = _text(n.given).strip(), _text(n.family).strip()
         c.middle_name, c.prefix, c.suffix = _text(n.additional).strip(), _text(n.prefix).strip(), _text(n.suffix).strip()
     if not c.display_name:
-        c.display_name = " ".join(p for p in (c.given_name, c.family_name) if p) or (emails[0][0] if emails else "")
+        c.display_name = " ".join(p for p in (c.given_name, c.family_name) if p)
     c.nicknames = [_text(v.value) for v in _values(card, "nickname") if _text(v.value)]
     titles = [_text(t.value) for t in _values(card, "title")]
     for i, org in enumerate(_values(card, "org")):

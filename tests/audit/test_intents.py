@@ -134,3 +134,31 @@ def test_concurrent_appends_share_commits_and_a_failure_stays_alone(trail):
     assert len(good) == 8 * 40 - 4
     assert len(commits) < 8 * 40  # appends from several threads shared transactions
     assert trail.verify().ok
+
+
+def test_cli_export_lists_calls_or_the_whole_chain(tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from addon.cli import main
+    from audit.records import leaf_of_export
+    from audit.trail import AuditTrail
+
+    monkeypatch.setenv("DSAR_HOME", str(tmp_path))
+    for var in ("DSAR_CONFIG", "DSAR_DATABASE_URL", "DSAR_MASTER_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    t = AuditTrail.open(tmp_path / "audit.db")
+    i = t.append(_intent(0))
+    t.append(call_fields(0, intent=i.seq))
+    t.close()
+    calls = CliRunner().invoke(main, ["audit", "export", "--format", "jsonl"])
+    chain = CliRunner().invoke(main, ["audit", "export", "--format", "jsonl", "--with-intents"])
+    assert calls.exit_code == 0 and chain.exit_code == 0
+    one = [json.loads(line) for line in calls.output.splitlines()]
+    both = [json.loads(line) for line in chain.output.splitlines()]
+    assert [r["outcome"] for r in one] == ["ok"] and one[0]["intent"] == 0
+    assert [r["outcome"] for r in both] == ["intent", "ok"] and both[1]["prev"] == both[0]["leaf"]
+    assert all(bytes.fromhex(r["leaf"]) == leaf_of_export(r) for r in both)
+    csv_out = CliRunner().invoke(main, ["audit", "export", "--format", "csv"]).output.splitlines()
+    assert csv_out[0].split(",")[18:20] == ["batch", "intent"] and csv_out[1].split(",")[19] == "0"

@@ -76,3 +76,29 @@ def test_an_older_tracker_without_the_per_type_columns_still_syncs(env):
     rows = by_ref(values(env, sid, "Tracker"))
     assert rows[ref]["Type"] == "objection" and rows[ref]["Status"] == "received"
     assert "Objection" not in rows[ref]
+
+
+def test_each_type_s_next_step_in_the_action_column():
+    import datetime as dt
+
+    from addon.tracker.schema import ANSWERED, RowFacts, action
+
+    D = dt.date
+
+    def facts(case_type, status, identity=""):
+        return RowFacts(ref="DSAR-2026-0009", type=case_type, subject="Jane Doe", received=D(2026, 3, 2),
+                        clock_start=D(2026, 3, 2), due=D(2026, 4, 2), extended_due=D(2026, 6, 2), extended=False,
+                        status=status, assignee="dpo@example.test", counts={}, identity=identity)
+
+    today = D(2026, 3, 10)
+    assert "verify-id" in action(facts("objection", "received"), today)
+    assert "verify-id" not in action(facts("objection", "received", "waived 2026-03-02"), today)
+    assert "verify-id" not in action(facts("access", "received"), today)  # access keeps its earlier step
+    assert "dsar objection decide DSAR-2026-0009" in action(facts("objection", "review"), today)
+    assert "Art. 19" in action(facts("rectification", "verified"), today)
+    assert "erasure confirmation" in action(facts("erasure", "verified"), today)
+    assert "lifted" in action(facts("restriction", "restricted"), today)
+    # answered: the clock no longer runs (and no extension is offered) once the right is actioned or decided
+    for st in ("rectified", "restricted", "lifted", "objection_upheld", "objection_rejected", "suppressed"):
+        assert st in ANSWERED and "extension possible" not in action(facts("restriction", st), today)
+    assert "rectification_partial" not in ANSWERED  # like erasure_partial: a Doc still awaits its edit

@@ -53,6 +53,9 @@ def test_each_new_type_opens_with_its_own_fields_and_the_same_clock(env):
     shown = json.loads(run(env, "case", "show", rect["ref"], "--json").output)
     assert shown["details"]["corrections"][0]["wrong"] == "12 Old Street"
     assert shown["identity"] == {"state": "unchecked"}
+    text = run(env, "case", "show", rect["ref"]).output
+    assert "Correct address: '12 Old Street' → '14 New Street'" in text and "Identity: not checked yet" in text
+    assert "Restriction reason: accuracy_contested" in run(env, "case", "show", res["ref"]).output
 
     # an extension and a pause work on the new types as on access
     run(env, "case", "pause", obj["ref"], "--reason", "which calls?")
@@ -164,3 +167,10 @@ def test_an_objection_to_direct_marketing_cannot_be_rejected(env):
     out = json.loads(run(env, "objection", "decide", obj["ref"], "--upheld", "--grounds", "absolute right",
                          "--json").output)
     assert out["status"] == "objection_upheld"
+
+
+def test_an_objection_is_not_decided_by_a_bare_status_change(env):
+    obj = open_json(env, "objection", "--processing", "call analytics")
+    _to_review(env, obj["ref"])
+    r = run(env, "case", "status", obj["ref"], "objection_upheld", "--reason", "ok", code=ExitCode.INPUT)
+    assert "dsar objection decide" in r.output

@@ -29,7 +29,15 @@ def _searched(server_factory, fixture: Path, home: Path, subject: int = 0) -> Se
     services = env.services()
     case = env.open_case(services, env.subject(subject))
     items = run_search(services, case.ref, env.dpo)
+    reviewed(services, case.ref, env.dpo)
     return Searched(env, services, services.store.get(case.ref), items)
+
+
+def reviewed(services, ref: str, actor: str) -> None:
+    """Every item included (addon/review): the export follows the review and refuses undecided items."""
+    from addon.review.service import decide_matching
+
+    decide_matching(services, ref, {"status": "undecided"}, "include", actor)
 
 
 @pytest.fixture(scope="module")

@@ -113,3 +113,10 @@ def test_rules_are_conservative():
     assert classify("mailer-daemon@x.com", "unsubscribe", "") is None
     assert classify("a@x.com", "unsubscribe", "", {"Auto-Submitted": "auto-replied"}) is None
     assert classify("a@x.com", "unsubscribe", "", {"Auto-Submitted": "no"}).case_type == "marketing_optout"
+
+
+def test_an_auditor_cannot_read_the_proposals(env, monkeypatch):
+    scan(env)
+    r = CliRunner().invoke(main, ["intake", "list", "--mailbox", BOX],
+                           env={**env.cli_env(), "DSAR_AUDITORS": "it@example.test", "DSAR_ACTOR": "it@example.test"})
+    assert r.exit_code == ExitCode.ROLE_REFUSED and "needs the staff or dpo role" in r.output

@@ -102,6 +102,11 @@ def test_rectification_end_to_end(world):
     assert jane and jane[0][6] == RIGHT  # read back corrected, in the row it moved to
     assert any(r[0] == planted["other"] and r[6] == WRONG for r in rows)  # not Jane's: untouched
     assert run_rectification(services, ref, world.staff) == result  # idempotent
+    from addon.cases.journal import CaseJournal
+
+    notes = [n.text for n in CaseJournal(services.store).notes(ref)]
+    assert len(notes) == 1 and "1 Gmail message(s) hold a wrong value and cannot be edited" in notes[0]
+    assert "Claim for Jane Doe" in notes[0]
 
     first = verify_rectification(services, ref, world.staff)
     assert not first["verified"] and [m["file_id"] for m in first["manual"]] == [planted["doc"]]

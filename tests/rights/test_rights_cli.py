@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from addon.cli import main
-from addon.rights.rectify import approve_rectification, plan_rectification
 from addon.rights.rectify_run import run_rectification
 from scopes.model import SPREADSHEETS
 
@@ -45,6 +44,8 @@ def test_rectify_commands_and_a_crash_between_write_and_record(world):
     assert "needs the dpo role" in r.output
     _run(world, ["rectify", "approve", ref, "--hash", "abc"], world.dpo, code=3)
     _run(world, ["rectify", "approve", ref, "--hash", planned["sha256"][:12]], world.dpo)
+    again = json.loads(_run(world, ["rectify", "plan", ref, "--json"], world.staff).output)
+    assert again["sha256"] == planned["sha256"] and again["status"] == "plan_approved"  # same plan: approval stands
 
     services = world.services()
 

@@ -152,3 +152,25 @@ def test_the_token_log_has_googles_shape(sandbox_factory, product, demo_fixture)
     rest = requests.get(url, params={"maxResults": 5, "pageToken": page["nextPageToken"]},
                         headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
     assert rest["items"][0]["id"]["time"] <= times[-1]
+
+
+def test_beat_recovers_then_reconciles_as_the_system(sandbox_factory, product, demo_fixture):
+    from addon.scale.audit_tasks import SYSTEM_ACTOR, scheduled_reconcile
+    from addon.scale.celery_app import app
+
+    assert app.conf.beat_schedule["audit-reconcile"]["task"] == "dsar.reconcile"
+    server, services = _searched(sandbox_factory, product, demo_fixture)
+    trail = services.trail
+    stale = trail.append({"actor": "dpo@x.test", "operation": "gmail.search", "api_method": "gmail.users.labels.list",
+                          "outcome": "intent", "detail": "principal=dpo@x.test"})
+    real = trail.clock
+    trail.clock = lambda: real() + 1000  # the intent is now past the grace period
+    try:
+        out = scheduled_reconcile(services)
+    finally:
+        trail.clock = real
+    assert out["recovered"] == 1 and out["unexplained"] == 0 and "0 unexplained" in out["summary"]
+    [unknown] = [r for r in trail.records() if r.get("intent") == stale.seq]
+    assert unknown["outcome"] == "unknown" and unknown["actor"] == "dpo@x.test"
+    [run] = [r for r in trail.records() if r["outcome"] == "reconcile"]
+    assert run["actor"] == SYSTEM_ACTOR

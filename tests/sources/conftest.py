@@ -103,15 +103,15 @@ def _chat(me: str, lead: str) -> tuple[dict, dict]:
     return info, msgs
 
 
-FORM = {
-    "info": {"title": "Web enquiry form"},
-    "items": [{"title": "Your name", "questionItem": {"question": {"questionId": "q1", "textQuestion": {}}}},
-              {"title": "Customer number", "questionItem": {"question": {"questionId": "q2", "textQuestion": {}}}},
-              {"title": "Message", "questionItem": {"question": {"questionId": "q3", "textQuestion": {"paragraph": True}}}}],
+FORM = {  # the sandbox's form fixture (sandbox/forms/loader.py)
+    "title": "Web enquiry form",
+    "questions": [{"id": "q1", "title": "Your name", "kind": "text"},
+                  {"id": "q2", "title": "Customer number", "kind": "text"},
+                  {"id": "q3", "title": "Message", "kind": "paragraph"}],
     "responses": [
-        {"respondentEmail": "jane.doe@example.com", "lastSubmittedTime": "2026-10-30T08:00:00Z",
+        {"id": "r1", "email": "jane.doe@example.com", "submitted": "2026-10-30T08:00:00Z",
          "answers": {"q1": "Jane Doe", "q2": "CUST-004512", "q3": "Please call me back"}},
-        {"respondentEmail": "someone@example.org", "lastSubmittedTime": "2026-10-30T09:00:00Z",
+        {"id": "r2", "email": "someone@example.org", "submitted": "2026-10-30T09:00:00Z",
          "answers": {"q1": "Jan Dobson", "q2": "CUST-004599", "q3": "=HYPERLINK(\"x\")"}},
     ],
 }

@@ -97,7 +97,9 @@ def test_plan_actions_follow_what_google_allows():
     guest = {"source": "calendar", "account": me, "calendar_id": me, "event_id": "e1", "organizer": me,
              "subject_attendees": ["jane@example.com"], "matched": [{"kind": "email", "part": "attendee"}]}
     assert plan_action(guest)["action"] == "remove_attendee"
-    assert plan_action({**guest, "organizer": "boss@x.test"})["action"] == "delete_event"  # not ours to edit
+    colleague = plan_action({**guest, "organizer": "boss@x.test"})  # only the organiser edits the guest list
+    assert colleague["action"] == "remove_attendee" and colleague["account"] == "boss@x.test"
+    assert plan_action({**guest, "organizer": "them@elsewhere.example"})["action"] == "delete_event"  # our copy
     assert plan_action({**guest, "matched": [{"kind": "name", "part": "title"}]})["action"] == "delete_event"
     other = plan_action({"source": "contacts", "account": me, "resource_name": "otherContacts/c1", "kind": "other_contact"})
     assert other["action"] == "redact_manually" and "contacts.google.com/other" in other["why"]

@@ -12,11 +12,12 @@ import pytest
 
 from addon.cases.model import Case
 from addon.subjects.identifiers import Subject
-from addon.web.cards import cases, context, jobs, manage, notices, responses
+from addon.web.cards import cases, context, jobs, manage, notices, responses, rights
 from addon.web.cards.cases import CaseForm
 from addon.web.cards.context import FileVerdict, Sender
 from addon.web.cards.links import Links
 from addon.web.cards.manage import Manage, PlanSummary
+from addon.web.cards.rights import RightsView
 from addon.web.cards.schema import card_problems, card_schema
 
 TODAY = dt.date(2025, 6, 20)
@@ -111,6 +112,60 @@ def samples() -> Iterator[tuple[str, Callable, dict]]:
     yield "denied_card", notices.denied_card, dict(links=LINKS, user="a@b.c",
                                                              reason="role: searching needs the staff or dpo role")
     yield "sign_in_card", notices.sign_in_card, dict(links=LINKS, reason="Sign in once.", user="a@b.c")
+    yield from rights_samples()
+
+
+RECTIFY_PLAN = PlanSummary("12" * 32, {"update_cells": 2, "cells": 3, "edit_manually": 1, "cannot_edit": 1, "review": 1,
+                                       "recipients": 1},
+                           warnings=tuple(f"<b>Doc</b> {i} holds a wrong value" for i in range(7)),
+                           planned_by="staff@example.org", planned_at="2025-06-20T10:00:00+00:00")
+MARKS = {"gmail": {"marked": 3, "lifted": 0}, "drive": {"marked": 1, "lifted": 2}, "sheets": {"marked": 0, "lifted": 1}}
+RIGHTS = [
+    ("rectification", "review", RightsView(steps=("rectify_plan",), errors={"rights": "not <b>now</b>"})),
+    ("rectification", "rectification_planned", RightsView(steps=("rectify_plan", "rectify_approve"), role="dpo",
+                                                           plan=RECTIFY_PLAN, errors={"approve": "Tick the <b>box</b>"})),
+    ("rectification", "rectification_planned", RightsView(steps=("rectify_plan",), plan=RECTIFY_PLAN, job={
+        **JOB, "kind": "rights-rectify_plan", "status": "done"})),
+    ("rectification", "plan_approved", RightsView(steps=("rectify_plan", "rectify_run"), plan=PlanSummary(
+        "34" * 32, {"update_cells": 1}, approved_by="dpo@example.org"))),
+    ("rectification", "rectified", RightsView(steps=("rectify_verify",), plan_problem="no plan <b>yet</b>")),
+    ("rectification", "verified", RightsView(steps=("rectify_record",))),
+    ("restriction", "review", RightsView(steps=("restrict_mark",))),
+    ("restriction", "restricted", RightsView(steps=("restrict_mark", "restrict_lift"), role="dpo", marks=MARKS,
+                                             errors={"lift_reason": "give a <b>reason</b>"})),
+    ("restriction", "lifted", RightsView(marks=MARKS)),
+    ("objection", "review", RightsView(steps=("objection_decide",), role="dpo", errors={"grounds": "too <b>short</b>"})),
+    ("objection", "objection_upheld", RightsView(steps=("suppress_apply",), decision={
+        "outcome": "upheld", "by": "dpo@example.org", "at": "2025-06-20T10:00:00+00:00"})),
+    ("marketing_optout", "received", RightsView(steps=("suppress_apply",), errors={"rights": "<b>no</b> tracker"})),
+    ("marketing_optout", "suppressed", RightsView()),
+]
+RIGHTS_RESULTS = {
+    "rectify_plan": {"sha256": "56" * 32, "status": "rectification_planned", "counts": RECTIFY_PLAN.counts, "withdrawn": True},
+    "rectify_run": {"status": "rectification_partial", "counts": {"corrected": 2, "changed": 1, "manual": 1}},
+    "rectify_verify": {"verified": False, "found": 4, "remaining": 1, "manual": 0},
+    "restrict_mark": {**MARKS, "added": 4},
+    "restrict_lift": {**MARKS, "lifted": 3},
+    "suppress_apply": {"lists": [{"name": "<b>Newsletter</b>", "action": "remove", "rows": 2},
+                                 {"name": "Offers", "action": "flag", "rows": 1}], "hashes_added": 2, "hashes": 3},
+}
+
+
+def rights_samples() -> Iterator[tuple[str, Callable, dict]]:
+    for kind, status, view in RIGHTS:
+        c = _case("DSAR-2025-0009", status, TODAY + dt.timedelta(days=5), kind=kind)
+        yield "case_card", cases.case_card, dict(links=TRACKED, c=c, today=TODAY,
+                                                 rights=rights.rights_sections(TRACKED, c, view))
+    for step, result in RIGHTS_RESULTS.items():
+        for status in ("queued", "running", "done", "failed", "interrupted"):
+            yield "rights_job_card", rights.rights_job_card, dict(links=LINKS, job={
+                **JOB, "kind": "rights-" + step, "status": status, "state": {**PROGRESS, "result": result},
+                "error": "case: <b>busy</b>" if status == "failed" else None})
+    for n in (0, 2, 9):
+        yield "record_card", rights.record_card, dict(links=LINKS, ref="DSAR-2025-0009", record={
+            "json": "/srv/dsar/exports/DSAR-2025-0009/rectification-record-DSAR-2025-0009.json",
+            "html": "/srv/x.html", "sha256": "78" * 32, "corrected": 2,
+            "recipients": [{"domain": f"<b>firm{i}</b>.example", "count": 1, "how": ["emailed"]} for i in range(n)]})
 
 
 def rendered_markup(card: dict) -> Iterator[str]:
@@ -128,7 +183,8 @@ def rendered_markup(card: dict) -> Iterator[str]:
 
 
 def builders() -> set[str]:
-    return {name for mod in (cases, jobs, context, notices, manage) for name, fn in inspect.getmembers(mod, inspect.isfunction)
+    return {name for mod in (cases, jobs, context, notices, manage, rights)
+            for name, fn in inspect.getmembers(mod, inspect.isfunction)
             if name.endswith("_card") and fn.__module__ == mod.__name__}
 
 
@@ -149,6 +205,8 @@ def test_card_is_valid_against_googles_schema(name, build, kwargs):
     shown = " ".join(rendered_markup(card))
     assert "<b>Eve</b>" not in shown and "<script>" not in shown and "<i>Jane</i>" not in shown  # user text escaped
     assert "<b>Trash</b>" not in shown and "<b>f0</b>" not in shown and "<b>reason</b>" not in shown
+    assert not any(f"<b>{w}</b>" in shown for w in ("Doc", "now", "box", "yet", "short", "no", "busy", "Newsletter",
+                                                     "firm0"))
 
 
 def test_schema_rejects_what_google_rejects():

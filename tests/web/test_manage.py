@@ -11,6 +11,7 @@ from addon.cli.case_cmd import open_case
 from addon.erasure import casefile
 from addon.erasure.exemptions import parse_policy
 from addon.erasure.planner import plan_erasure
+from addon.review.service import decide_matching
 from addon.search.service import run_search
 
 from .conftest import DPO, STAFF
@@ -91,6 +92,10 @@ def test_build_the_access_package_and_show_where_it_is(addon, tmp_path):
     case = _open(addon)
     run_search(addon.services, case.ref, STAFF)
     card = _show(addon, case.ref)
+    refused = _press(addon, card, "Build the access package")  # nothing reviewed yet (addon/review)
+    assert "not reviewed yet" in json.dumps(refused) and not (addon.services.settings.home / "exports").exists()
+    assert _buttons(card)["Review"]["onClick"]["openLink"]["url"].endswith(f"/review/{case.ref}")
+    decide_matching(addon.services, case.ref, {"status": "undecided"}, "include", DPO)
     package = _press(addon, card, "Build the access package")
     assert package["header"]["title"] == f"Access package for {case.ref}"
     where = package["sections"][0]["widgets"][0]["decoratedText"]["text"]

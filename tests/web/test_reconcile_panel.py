@@ -7,9 +7,21 @@ import datetime as dt
 import html
 import time
 
+import pytest
 import requests
 
+from sandbox.server import SandboxServer
+
 from .conftest import AUDITOR, STAFF
+
+
+@pytest.fixture
+def sandbox_server(demo_fixture):
+    """A sandbox of this test's own: Google's token log is per workspace, and the session's sandbox also
+    serves other tests' product instances, whose calls (same client id, other trails) would be alarms here."""
+    server = SandboxServer(demo_fixture, port=0, quota=False).start()
+    yield server
+    server.stop()
 
 
 def _as(addon, email: str) -> requests.Session:
@@ -30,7 +42,7 @@ def test_panel_runs_reconciliation_and_shows_the_alarm(addon):
     page = auditor.get(addon.url + "/audit", timeout=10)
     assert 'id="reconcile"' in page.text and "No reconciliation run from this page yet." in page.text
     ran = auditor.post(addon.url + "/audit/reconcile", data={"since": since}, timeout=60)
-    assert ran.status_code == 200 and ran.url.endswith("/audit")
+    assert ran.status_code == 200 and ran.url.endswith("/audit#reconcile")
     text = html.unescape(ran.text)
     assert 'id="reconcile-verdict" data-unexplained="0"' in text and "0 unexplained" in text
     assert "Enterprise" in text

@@ -109,8 +109,10 @@ def case_form_card(links: Links, form: CaseForm) -> Card:
 
 
 def case_card(links: Links, c: Case, today: dt.date, *, job: Mapping[str, Any] | None = None,
-              found: Mapping[str, int] | None = None, manage: Manage | None = None, estimate: str = "") -> Card:
-    """One case; ``manage`` (the DPO's actions) only for the DPO role."""
+              found: Mapping[str, int] | None = None, manage: Manage | None = None, estimate: str = "",
+              rights: list[dict[str, Any]] | None = None) -> Card:
+    """One case; ``manage`` (the DPO's actions) only for the DPO role; ``rights``: the sections of a
+    rectification, restriction, objection or opt-out case's own steps (``cards/rights.py``)."""
     facts = [
         decorated(c.type.capitalize(), top="Kind"),
         decorated(c.status, top="Status"),
@@ -131,6 +133,8 @@ def case_card(links: Links, c: Case, today: dt.date, *, job: Mapping[str, Any] |
         acts.append(button("Search now", on_action(links.url("search_start"), {"ref": c.ref}), filled=True, icon="search"))
     if found:
         acts.append(button("Results", on_action(links.url("results"), {"ref": c.ref}), icon="fact_check"))
+        if c.status in ("review", "responded"):  # include / exclude / not a match, on the review page
+            acts.append(button("Review", on_link(links.page(f"/review/{c.ref}")), icon="rule"))
     if job:
         acts.append(button("Search progress", on_action(links.url("job"), {"job": job["id"]}), icon="hourglass_top"))
     if links.tracker:
@@ -145,6 +149,8 @@ def case_card(links: Links, c: Case, today: dt.date, *, job: Mapping[str, Any] |
         sections.append(section([buttons(*acts)]))
     if manage is not None:
         sections += manage_sections(links, c, manage)
+    if rights:
+        sections += rights
     return card(c.ref, sections, subtitle=f"{c.subject.display_name if c.subject else 'shredded'} · {c.type}",
                 name="case")
 

@@ -23,6 +23,17 @@ PATHS: dict[str, str] = {
     "case_resume": "/addon/case/resume",
     "export": "/addon/export",
     "erase_approve": "/addon/erase/approve",
+    # the other rights (issue 15): addon/web/rights.py
+    "rights_job": "/addon/rights/job",
+    "rectify_plan": "/addon/rectify/plan",
+    "rectify_approve": "/addon/rectify/approve",
+    "rectify_run": "/addon/rectify/run",
+    "rectify_verify": "/addon/rectify/verify",
+    "rectify_record": "/addon/rectify/record",
+    "restrict_mark": "/addon/restrict/mark",
+    "restrict_lift": "/addon/restrict/lift",
+    "suppress_apply": "/addon/suppression/apply",
+    "objection_decide": "/addon/objection/decide",
 }
 SHEETS_URL = "https://docs.google.com/spreadsheets/d/"
 

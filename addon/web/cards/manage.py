@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ...cases.model import Case
 from .links import Links
-from .widgets import (Card, button, buttons, card, decorated, dropdown, esc, field_error, note, on_action, section,
-                      text, text_input)
+from .widgets import (Card, button, buttons, card, checkboxes, decorated, dropdown, esc, field_error, note, on_action,
+                      section, text, text_input)
 
 STATUS_LABELS = {
     "responded": "Responded (the package or answer was sent)",
@@ -106,26 +106,53 @@ def _export_section(links: Links, c: Case, m: Manage) -> dict[str, Any]:
                                    icon="inventory_2"))], "Access package")
 
 
-def _plan_section(links: Links, c: Case, m: Manage) -> dict[str, Any]:
-    if m.plan is None:
-        return section([note(m.plan_problem)] if m.plan_problem else [], "Erasure plan")
-    p = m.plan
+@dataclass(frozen=True)
+class PlanKind:
+    """How one kind of plan reads on the card; erasure's and rectification's share the approval widgets."""
+
+    title: str
+    approve: str  # the endpoint the Approve button calls with the plan's hash
+    counts_line: Callable[[Mapping[str, Any]], str]
+    icon: str
+    show: str  # the CLI command that shows the whole plan, "{ref}" filled in
+    run: str  # what to do once approved
+    confirm: bool = False  # a tick box naming the hash, required before the approval counts
+
+
+ERASURE_PLAN = PlanKind("Erasure plan", "erase_approve", plan_counts_line, "delete_sweep", "dsar erase plan {ref} --show",
+                        "Run it with: dsar erase run {ref}")
+
+
+def plan_widgets(links: Links, ref: str, p: PlanSummary, kind: PlanKind, errors: Mapping[str, str], *,
+                 can_approve: bool = True) -> list[dict[str, Any]]:
+    """The plan as the approver reviews it: counts, warnings, the whole SHA-256, and Approve carrying that hash."""
     widgets: list[dict[str, Any]] = [
-        decorated(plan_counts_line(p.counts), top="Planned" + (f" by {p.planned_by}" if p.planned_by else ""),
-                  bottom=p.planned_at[:16].replace("T", " ") or None, icon="delete_sweep"),
+        decorated(kind.counts_line(p.counts), top="Planned" + (f" by {p.planned_by}" if p.planned_by else ""),
+                  bottom=p.planned_at[:16].replace("T", " ") or None, icon=kind.icon),
         *[note("! " + w) for w in p.warnings[:MAX_WARNINGS]],
     ]
     if len(p.warnings) > MAX_WARNINGS:
-        widgets.append(note(f"{len(p.warnings) - MAX_WARNINGS} more warning(s): dsar erase plan {c.ref} --show"))
+        widgets.append(note(f"{len(p.warnings) - MAX_WARNINGS} more warning(s): {kind.show.format(ref=ref)}"))
     widgets.append(decorated(p.sha256, top="Plan SHA-256 (what you approve)", icon="fingerprint"))
-    widgets += _errors_for(m, "approve")
+    widgets += [field_error(errors["approve"])] if "approve" in errors else []
     if p.approved_by:
-        widgets.append(note(f"This plan is approved by {p.approved_by}. Run it with: dsar erase run {c.ref}"))
-    else:
+        widgets.append(note(f"This plan is approved by {p.approved_by}. {kind.run.format(ref=ref)}"))
+    elif can_approve:
+        if kind.confirm:
+            widgets.append(checkboxes("confirm", "Confirm", [(f"I reviewed plan sha256:{p.sha256[:12]}", p.sha256,
+                                                              False)]))
         widgets.append(buttons(button("Approve this plan",
-                                      on_action(links.url("erase_approve"), {"ref": c.ref, "hash": p.sha256}),
+                                      on_action(links.url(kind.approve), {"ref": ref, "hash": p.sha256}),
                                       filled=True, icon="verified")))
-    return section(widgets, "Erasure plan")
+    else:
+        widgets.append(note("Waiting for the DPO to review and approve this plan."))
+    return widgets
+
+
+def _plan_section(links: Links, c: Case, m: Manage) -> dict[str, Any]:
+    if m.plan is None:
+        return section([note(m.plan_problem)] if m.plan_problem else [], "Erasure plan")
+    return section(plan_widgets(links, c.ref, m.plan, ERASURE_PLAN, m.errors), "Erasure plan")
 
 
 def manage_sections(links: Links, c: Case, m: Manage) -> list[dict[str, Any]]:
