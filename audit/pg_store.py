@@ -181,9 +181,11 @@ class PostgresStore:
 
     # -- writes -----------------------------------------------------------------------------------
     @contextmanager
-    def writer(self) -> Iterator[_Tx]:
+    def writer(self, durable: bool = True) -> Iterator[_Tx]:
         conn = self._conn()
         with conn.pipeline(), conn.transaction():
+            if not durable:  # flushed by the WAL writer, or by the next durable commit, whichever is first
+                conn.execute("SET LOCAL synchronous_commit = off")
             head = _head(conn.execute(_HEAD + " FOR UPDATE").fetchone())
             yield _Tx(conn, head)
 

@@ -215,15 +215,24 @@ class SQLiteStore:
                     fcntl.flock(fd, fcntl.LOCK_UN)
 
     @contextmanager
-    def writer(self) -> Iterator[_Tx]:
+    def writer(self, durable: bool = True) -> Iterator[_Tx]:
+        """``durable=False`` commits to the WAL without an fsync (``synchronous=NORMAL``): the transaction
+        survives a killed process at once, and a power loss from the next durable commit on (whose fsync of
+        the WAL covers every frame before it)."""
         with self._exclusive() as db:
-            db.execute("BEGIN IMMEDIATE")
+            if not durable:
+                db.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield _Tx(db)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield _Tx(db)
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            finally:
+                if not durable:
+                    db.execute("PRAGMA synchronous=FULL")
 
     # -- reads ------------------------------------------------------------------------------------
     def head(self) -> Head:

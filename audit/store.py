@@ -7,7 +7,11 @@ Rules an implementation must keep:
   duration (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``pg_advisory_xact_lock`` or ``SELECT ... FOR UPDATE`` on
   the ``tree`` row), so reading the head and inserting the next record can never interleave with another
   writer, in this process or any other. On normal exit it commits **durably** (WAL + fsync /
-  ``synchronous_commit=on``) before returning; on an exception it rolls back.
+  ``synchronous_commit=on``) before returning; on an exception it rolls back. ``writer(durable=False)``
+  may commit without waiting for the disk (SQLite ``synchronous=NORMAL``, PostgreSQL ``SET LOCAL
+  synchronous_commit = off``), but the commit must be visible at once, survive the process being killed,
+  and be made durable by the next durable commit: the seam uses it for answers whose write-ahead intent
+  is already durable.
 * ``records.seq`` is the primary key and ``records.prev`` is unique (defence in depth against forks).
 * Reads never lock writers out and see only committed data.
 * Deleting a case key must leave no copy of the wrapped key in the database files (``secure_delete`` and
@@ -82,7 +86,7 @@ class WriteTx(Protocol):
 class Store(Protocol):
     location: str  # for messages: a file path or a database URL without password
 
-    def writer(self) -> AbstractContextManager[WriteTx]: ...
+    def writer(self, durable: bool = True) -> AbstractContextManager[WriteTx]: ...
     def head(self) -> Head: ...
     def records(self, start: int = 0, end: int | None = None, case: str | None = None) -> Iterator[StoredRecord]:
         """Committed records in storage order (by ``seq`` column), optionally one case's only."""

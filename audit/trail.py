@@ -84,12 +84,16 @@ class AuditTrail:
         self.store.close()
 
     # -- appending --------------------------------------------------------------------------------
-    def append(self, fields: Mapping[str, Any], sealed: Mapping[str, str] | None = None) -> Record:
+    def append(self, fields: Mapping[str, Any], sealed: Mapping[str, str] | None = None, *,
+               durable: bool = True) -> Record:
         """Append one record; it is committed durably before this returns. Assigns seq, time, prev and
-        leaf under the store's write lock; seals ``sealed`` values under the case key (AAD: case, seq, name)."""
-        return self.append_many([(fields, sealed)])[0]
+        leaf under the store's write lock; seals ``sealed`` values under the case key (AAD: case, seq, name).
+        ``durable=False``: committed and visible, but on disk only with the next durable commit (for the
+        answer to a write-ahead intent that is itself durable; see the store protocol)."""
+        return self.append_many([(fields, sealed)], durable=durable)[0]
 
-    def append_many(self, items: list[tuple[Mapping[str, Any], Mapping[str, str] | None]]) -> list[Record]:
+    def append_many(self, items: list[tuple[Mapping[str, Any], Mapping[str, str] | None]], *,
+                    durable: bool = True) -> list[Record]:
         """Append several records in one durable transaction (one fsync), all or none — e.g. the parts of
         one batch request. Concurrent callers in this process share transactions (group commit): whoever
         finds no commit running writes every request queued so far in one transaction, the others wait for
@@ -99,7 +103,7 @@ class AuditTrail:
             prepared = [_prepare(fields, sealed) for fields, sealed in items]
         except Exception as e:
             raise AuditWriteError(f"audit record not written: {e}") from e
-        me = _Waiter(prepared)
+        me = _Waiter(prepared, durable)
         if not self.group_commit:
             self._write_group([me])
             return _result(me)
@@ -130,8 +134,9 @@ class AuditTrail:
         return self._cond
 
     def _write_group(self, group: list["_Waiter"]) -> None:
+        durable = any(w.durable for w in group)
         try:
-            with self.store.writer() as tx:
+            with (self.store.writer() if durable else self.store.writer(durable=False)) as tx:
                 results = [[self._append_in(tx, base, sealed)[0] for base, sealed in w.items] for w in group]
         except Exception as e:
             if len(group) == 1:
@@ -351,10 +356,11 @@ class AuditTrail:
 class _Waiter:
     """One caller's records in the group commit queue."""
 
-    __slots__ = ("items", "result", "error", "done")
+    __slots__ = ("items", "durable", "result", "error", "done")
 
-    def __init__(self, items: list) -> None:
+    def __init__(self, items: list, durable: bool = True) -> None:
         self.items = items
+        self.durable = durable
         self.result: list[Record] = []
         self.error: BaseException | None = None
         self.done = False

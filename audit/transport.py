@@ -11,6 +11,7 @@ handed back; if it cannot be, the response is discarded and the call refused.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -46,7 +47,11 @@ class Seam:
     timeout: tuple[float, float] = (10.0, 120.0)
     default_purpose: Purpose | None = None
     sleep: Callable[[float], None] = time.sleep
-    write_ahead: bool = True  # False only to measure the cost of intents (bench/bench_seam.py --no-intent)
+    write_ahead: bool = True  # False only to measure the cost of intents (bench/bench_seam.py's baseline)
+    #: With intents, an answer's record is committed (visible, safe from a killed process) without its
+    #: own fsync: the next durable commit covers it, and a power loss before that leaves its durable intent
+    #: to be recovered as ``unknown``. True (``DSAR_AUDIT_SYNC_ANSWERS=1``): fsync every answer as well.
+    sync_answers: bool = field(default_factory=lambda: os.environ.get("DSAR_AUDIT_SYNC_ANSWERS") == "1")
     #: Test hook: called with "sent" (intent committed, request not yet sent) and "answered" (response
     #: read, its record not yet committed), so a test can kill the process exactly there.
     fault: Callable[[str], None] | None = None
@@ -142,7 +147,7 @@ class AuditedAdapter(HTTPAdapter):
             try:
                 resp = super().send(request, stream=False, timeout=timeout or seam.timeout, verify=verify,
                                     cert=cert, proxies=proxies)
-                content = resp.content  # read fully: the record must be durable before the data is used
+                content = resp.content  # read fully: the record must be committed before the data is used
             except _NETWORK_ERRORS as e:
                 latency = (time.perf_counter() - t0) * 1000
                 again = idempotent and attempt < seam.retry.max_attempts
@@ -154,7 +159,7 @@ class AuditedAdapter(HTTPAdapter):
                 if parts:
                     self._record(purpose, call, scopes, outcome="retry" if again else "error", attempt=attempt,
                                  latency_ms=latency, detail=type(e).__name__, pending=pending, intent=ia.get(id(call)))
-                self._commit(pending)
+                self._commit(pending, durable=not ia or seam.sync_answers)
                 if not again:
                     raise TransportError(
                         f"{call.api_method} failed after {attempt} attempt(s): {type(e).__name__} "
@@ -183,11 +188,13 @@ class AuditedAdapter(HTTPAdapter):
                                  latency_ms=latency, nbytes=len(body), batch=call.path_template,
                                  items=wire.item_count(c.api_method, st, "application/json", body), pending=pending,
                                  intent=ia.get(id(c)))
-                self._commit(pending)
+                self._commit(pending, durable=not ia or seam.sync_answers)
             else:
+                pending = []
                 self._record(purpose, call, scopes, status=status, outcome=outcome, attempt=attempt,
-                             latency_ms=latency, nbytes=len(content),
+                             latency_ms=latency, nbytes=len(content), pending=pending,
                              items=wire.item_count(call.api_method, status, ctype, content), intent=ia.get(id(call)))
+                self._commit(pending, durable=not ia or seam.sync_answers)
             if again:
                 seam.pacer.pushed_back(self.principal, bucket)
                 seam.sleep(seam.retry.delay(attempt, retry_after(resp.headers, content)))
@@ -232,15 +239,17 @@ class AuditedAdapter(HTTPAdapter):
         records = self._commit(pending)
         return {id(c): r.seq for c, r in zip(members, records or ()) if hasattr(r, "seq")}
 
-    def _commit(self, entries: list) -> list:
+    def _commit(self, entries: list, durable: bool = True) -> list:
+        """Append ``entries`` in one transaction; ``durable=False`` only for answers to a durable intent."""
         if not entries:
             return []
         trail = self.seam.trail
+        how = {} if durable else {"durable": False}
         try:
             if len(entries) > 1 and hasattr(trail, "append_many"):
-                out = list(trail.append_many(entries))
+                out = list(trail.append_many(entries, **how))
             else:
-                out = [trail.append(fields, sealed=sealed) for fields, sealed in entries]
+                out = [trail.append(fields, sealed=sealed, **how) for fields, sealed in entries]
         except AuditWriteError:
             raise
         except Exception as e:  # any store failure refuses the call

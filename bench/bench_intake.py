@@ -71,7 +71,8 @@ def main() -> None:
             intake = Intake(services, BOX)
             kept: list[dict] = []
             t0 = time.perf_counter()
-            first = intake.scan(DPO, on_message=lambda m, p: None)
+            proposed: list[str] = []
+            first = intake.scan(DPO, on_message=lambda m, p: proposed.append(m.sender))
             wall1 = time.perf_counter() - t0
             units1 = sb.context.quotas.snapshot()["units"].get(BOX, {}).get("gmail", 0)
             t0 = time.perf_counter()
@@ -94,7 +95,9 @@ def main() -> None:
     rate = first["read"] / wall1
     print(f"first scan: {first['read']} messages in {wall1:.1f}s = {rate:,.1f} messages/s "
           f"({rate / bound:.2f}x Gmail's per-user bound of {bound:.0f}/s); {units1} quota units")
-    print(f"  proposed {first['proposed']} of {args.requests} planted requests; {first['ignored']} not proposed")
+    planted = sum(1 for a in proposed if a.startswith("customer"))
+    print(f"  proposed {first['proposed']}: {planted} of {args.requests} planted requests, "
+          f"{len(proposed) - planted} ordinary messages (false proposals); {first['ignored']} not proposed")
     print(f"classifier alone: {pure:,.0f} messages/s ({pure / rate:,.0f}x the scan's read rate)")
     print(f"second scan (nothing new): {second['read']} read, {second['already_seen']} already seen, {wall2:.2f}s "
           f"({wall2 / wall1:.3f}x the first), {units2} quota units ({units2 / max(units1, 1):.3f}x)")

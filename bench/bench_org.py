@@ -7,7 +7,7 @@ against the bound of the binding project quota (units the search spent / the pro
 429s met; the baseline (today's Sheets-only route, ``DSAR_SHEET_ROUTE=sheets``) on a sample of the same
 accounts, its time extrapolated to N (it is quota-bound, so linear in accounts), and the speed-up; peak
 RSS of the engine (its own process) and of one Celery worker at 1,000 and 5,000 accounts in a light mode
-(one spreadsheet and one message each, quotas off; the worker measured after the same number of units).
+(one spreadsheet and one message each, quotas off; both measured after the same number of units).
 
 Needs Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432, trust auth) for the worker figures (``--no-worker`` skips them). Run:
 python bench/bench_org.py [--accounts 1000 --sheets 20 --scale 0.5 --baseline-accounts 6 --rss 1000,5000]
@@ -110,6 +110,25 @@ def _engine(env: dict, task: str, accounts: list[str] | None, workers: int, out)
     if task == "estimate":
         est = estimate(services, case.ref, actor, accounts=accounts)
         result = {"estimate": {k: est[k] for k in ("accounts", "totals", "plan", "calls")}}
+    elif task.startswith("light:"):  # stop (as Ctrl-C does) after a fixed number of units: memory per org size
+        import signal
+
+        from addon.errors import Interrupted
+
+        limit, sent = int(task.split(":")[1]), []
+
+        def enough(p) -> None:
+            if p.units_done >= limit and not sent:
+                sent.append(rss_mb(os.getpid()))  # the peak while searching, before the stop
+                os.kill(os.getpid(), signal.SIGINT)
+
+        try:
+            run_search(services, case.ref, actor, accounts=accounts, workers=workers, on_progress=enough)
+        except (Interrupted, KeyboardInterrupt):
+            pass
+        job = services.store.job(f"search:{case.ref}:0")
+        result = {"units_done": sum(1 for u in job["state"]["units"].values() if u.get("finished")),
+                  "units_total": len(job["state"]["units"]), "hwm_at_limit_mb": sent[0] if sent else None}
     else:
         items = run_search(services, case.ref, actor, accounts=accounts, workers=workers)
         job = services.store.job(f"search:{case.ref}:0")
@@ -187,8 +206,9 @@ def light(args, tmp: Path, n: int) -> dict:
         env = {"DSAR_HOME": str(tmp / f"home-light{n}"), "DSAR_SANDBOX_URL": sandbox, "DSAR_ACTOR": f"dpo@{DOMAIN}",
                "DSAR_DPO": f"dpo@{DOMAIN}", "DSAR_ADMIN": f"user0000@{DOMAIN}", "DSAR_DOMAIN": DOMAIN}
         _init_home(env)
-        eng = engine(env, "search", workers=16)
-        out = {"accounts": n, "engine_rss_mb": eng["rss_mb"], "engine_wall_s": eng["wall_s"]}
+        eng = engine(env, f"light:{args.worker_units}", workers=16)
+        out = {"accounts": n, "engine_rss_mb": eng.get("hwm_at_limit_mb") or eng["rss_mb"], "engine_wall_s": eng["wall_s"],
+               "engine_units": eng["units_done"], "units_total": eng["units_total"]}
         if not args.no_worker:
             prefix = f"dsar-org-{secrets.token_hex(3)}:"
             import psycopg
@@ -238,7 +258,8 @@ def main() -> None:
     ap.add_argument("--baseline-accounts", type=int, default=6, help="accounts the Sheets-only baseline searches")
     ap.add_argument("--workers", type=int, default=16, help="the engine's concurrent units")
     ap.add_argument("--rss", default="1000,5000", help="account counts for the light memory mode ('' to skip)")
-    ap.add_argument("--worker-units", type=int, default=300, help="units one Celery worker runs per memory figure")
+    ap.add_argument("--worker-units", type=int, default=200,
+                    help="units the engine and one Celery worker run per memory figure (the same at every size)")
     ap.add_argument("--no-worker", action="store_true")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     ap.add_argument("--pg-admin", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -319,7 +340,8 @@ def main() -> None:
                 m = light(args, tmp, n)
                 report["memory"].append(m)
                 w = m.get("worker")
-                print(f"  {n:>6,} accounts: engine peak RSS {m['engine_rss_mb']:.0f} MB ({m['engine_wall_s']:.0f}s)"
+                print(f"  {n:>6,} accounts ({m['units_total']:,} units): engine peak RSS {m['engine_rss_mb']:.0f} MB "
+                      f"after {m['engine_units']} units ({m['engine_wall_s']:.0f}s)"
                       + (f"; one Celery worker {w['rss_mb']:.0f} MB after {w['units_done']} units" if w else ""),
                       flush=True)
         load = os.getloadavg()

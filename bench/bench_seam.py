@@ -1,10 +1,10 @@
 """Audit overhead per Google call, and what the write-ahead intent adds to it: the same calls against the
-sandbox (quota off) through a plain googleapiclient, through the seam as before issue 16 (``--no-intent``
-mode: one durable record after the answer), and through the seam with write-ahead intents (one durable
-intent commit before the request leaves, one after), single calls and batches of 50. Modes are
-interleaved round by round to share the machine's noise; medians are printed with the overhead in ms and
+sandbox (quota off) through a plain googleapiclient, through the seam as before issue 16 (``seam``:
+``Seam.write_ahead = False``, one durable record after the answer), and through the seam with write-ahead
+intents (``seam+intent``: a durable intent commit before the request leaves, the answer's commit riding on
+the next fsync), single calls and batches of 50. Modes alternate call by call to share the machine's noise; medians are printed with the overhead in ms and
 as a % of a 100 ms Google call (the goal: intents add < 2 %).
-Run: python bench/bench_seam.py [--calls N] [--batches N] [--rounds N]"""
+Run: python bench/bench_seam.py [--calls N] [--batches N] [--rounds N] [--appends N]"""
 from __future__ import annotations
 
 import argparse
@@ -136,19 +136,24 @@ def main() -> None:
 
             single: dict[str, list[float]] = {"plain": [], "seam": [], "seam+intent": []}
             batched: dict[str, list[float]] = {k: [] for k in single}
+            modes = (("plain", plain), ("seam", audited), ("seam+intent", audited))
             with acting(search_purpose(case, user, "searching")):
                 one(audited)()  # token exchange, connections
-                for _ in range(args.rounds):
-                    for mode, client in (("plain", plain), ("seam", audited), ("seam+intent", audited)):
-                        seam.write_ahead = mode == "seam+intent"
-                        single[mode] += timed(one(client), args.calls)
-                        batched[mode] += timed(batch(client), args.batches)
+                for _ in range(args.rounds):  # modes alternate call by call: a busy disk hits all alike
+                    for _ in range(args.calls):
+                        for mode, client in modes:
+                            seam.write_ahead = mode == "seam+intent"
+                            single[mode] += timed(one(client), 1)
+                    for _ in range(args.batches):
+                        for mode, client in modes:
+                            seam.write_ahead = mode == "seam+intent"
+                            batched[mode] += timed(batch(client), 1)
             seam.write_ahead = True
             med = {k: statistics.median(v) for k, v in single.items()}
             bmed = {k: statistics.median(v) for k, v in batched.items()}
             n = services.trail.size()
             verdict = services.trail.verify(grace_s=0)
-            print(f"single call (median of {len(single['plain'])} per mode, {args.rounds} interleaved rounds):")
+            print(f"single call (median of {len(single['plain'])} per mode, modes alternating call by call):")
             for k in single:
                 print(f"  {k:<12} {med[k]:8.3f} ms/call")
             intent_ms = med["seam+intent"] - med["seam"]

@@ -29,14 +29,18 @@ from tests.sources.conftest import (  # noqa: E402  (the tests' small company, s
     AGENT, DOMAIN, FORM, ICS, LEAD, SUBJECT, VCF_MINE, VCF_OTHER, write_fixture,
 )
 
-#: Google's published per-user (and per-space / per-project) limits per minute, as read on the day given.
+from scopes.quotas import (  # noqa: E402  Google's published per-minute limits, shared with the sandbox
+    CALENDAR_PER_MINUTE_USER, CHAT_PER_MINUTE_PROJECT, CHAT_SPACE_READS_PER_MINUTE, FORMS_LIMITS,
+    PEOPLE_CRITICAL_READS_PER_MINUTE_USER,
+)
+
 LIMITS = {
-    "calendar": [("queries per user", 600, "Calendar API usage limits (legacy per-user table)")],
-    "contacts": [("read requests per user", 90, "People API: critical read requests per minute per user")],
-    "chat": [("reads per space", 900, "Chat API per-space quota"),
-             ("message reads per project", 3000, "Chat API per-project quota")],
-    "forms": [("expensive reads (responses.list) per user", 180, "Forms API usage limits"),
-              ("reads per user", 390, "Forms API usage limits")],
+    "calendar": [("queries per user", CALENDAR_PER_MINUTE_USER)],
+    "contacts": [("critical read requests per user", PEOPLE_CRITICAL_READS_PER_MINUTE_USER)],
+    "chat": [("reads per space", CHAT_SPACE_READS_PER_MINUTE),
+             ("message reads per project", CHAT_PER_MINUTE_PROJECT["chat_message_read"])],
+    "forms": [("expensive reads (responses.list) per user", FORMS_LIMITS["forms_expensive_read"][0]),
+              ("reads per user", FORMS_LIMITS["forms_read"][0])],
 }
 SIZE = {"events": 3000, "contacts": 2000, "other": 500, "spaces": 8, "messages": 1500, "forms": 5, "responses": 1200}
 APIS = {"calendar": "calendar", "contacts": "people", "chat": "chat", "forms": "forms"}
@@ -130,6 +134,8 @@ def main() -> int:
                 print(f"{source:9} {sum(calls.values()):>6} {len(items):>6} {wall:>8.2f} {bound:>8.2f} "
                       f"{(wall / bound if bound else float('nan')):>6.2f}  {why}; {failed} failed calls; "
                       + ", ".join(f"{m.split('.', 1)[1]} {c}" for m, c in sorted(calls.items())))
+            print("calls = quota units (1 per call for these APIs). bound = the calls at Google's tightest per-minute "
+                  "limit; a ratio above 1 means the unit is bound by round trips and page sizes, not by quota.")
         finally:
             server.stop()
     return 0
@@ -147,7 +153,7 @@ def _run_only(job, source: str) -> list[dict]:
 def _bound(source: str, calls: Counter, n: dict[str, int]) -> tuple[float, str]:
     """Seconds Google's tightest per-minute limit allows for these calls."""
     best, why = 0.0, ""
-    for name, per_min, _ in LIMITS[source]:
+    for name, per_min in LIMITS[source]:
         if source == "chat" and name.endswith("space"):
             count = max(1, sum(c for m, c in calls.items() if m.endswith("messages.list")) / max(1, n["spaces"]))
         elif source == "forms" and name.startswith("expensive"):

@@ -17,8 +17,8 @@ def make_token(offset: int, fp: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([offset, fp]).encode()).decode().rstrip("=")
 
 
-def read_token(token: str | None, fp: str) -> int | None:
-    """The offset a token names; None for no token; ValueError for a foreign or damaged one."""
+def read_token(token: str | None, fp: str) -> int:
+    """The offset a token names (0 without one); ValueError for a foreign or damaged token."""
     if not token:
         return 0
     try:

@@ -250,7 +250,8 @@ OPERATIONS: tuple[Operation, ...] = (
     # -- admin: organisation mode (domain-wide delegation) -----------------------------------------------
     _op("directory.list_users", ("directory.users.list", "directory.users.get"), (DIRECTORY_USER_READONLY,),
         "admin",
-        "Lists the organisation's active users to know which mailboxes and Drives a request must cover.",
+        "Lists the organisation's active users to know which mailboxes and Drives a request must cover, and "
+        "(in an export) their names and addresses, so other people's data is redacted from the subject's copy.",
         needs_case=False),
     _op("admin.reports.read", ("reports.activities.list",), (REPORTS_AUDIT_READONLY,), "admin",
         "Reads Google's own token audit log (Admin SDK Reports, applicationName=token) for the product's OAuth "

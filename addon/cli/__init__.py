@@ -120,3 +120,6 @@ from .suppression_cmd import suppression  # noqa: E402
 main.add_command(rectify)
 main.add_command(restrict)
 main.add_command(suppression)
+from .redact_cmd import redact  # noqa: E402  (issue 14: staff's changes to the redaction of others' data)
+
+main.add_command(redact)

@@ -86,6 +86,8 @@ class Redactor:
                 senders += header_people({"From": [str(it["from"])]})
         #: everyone the case's items name, so a sender of one email is found in a document too
         self.pool = requester_filter(merge(list(directory) + senders), subject)
+        self._seen: list[Person] = []  # the emails' other header people, for the documents and rows after them
+        self._wide: list[Person] | None = None
 
     def _final(self, key: str, parts: list[Part], people: list[Person], extra: list[Person] | None = None):
         proposed = self.detector.propose(key, parts, people, extra or ())
@@ -98,18 +100,27 @@ class Redactor:
         extra = [p for p in requester_filter(header_people(view.headers, view.text("body")), self.subject)
                  if not (any(e.casefold() in known for e in p.emails) or (p.name and p.name.casefold() in known
                                                                            and not p.emails))]
+        self._seen += extra
+        self._wide = None
         return _item_key(item), self._final(_item_key(item), view.parts, self.pool, extra), view
+
+    @property
+    def wide(self) -> list[Person]:
+        """The pool and everyone the packaged emails' headers name (emails are packaged first)."""
+        if self._wide is None:
+            self._wide = requester_filter(merge(self.pool + self._seen), self.subject)
+        return self._wide
 
     # -- documents ------------------------------------------------------------------------------------
     def document(self, text: str, item: dict) -> tuple[str, list, list[Part]]:
         parts = [Part("content", text)]
         key = _item_key(item)
-        return key, self._final(key, parts, self.pool), parts
+        return key, self._final(key, parts, self.wide), parts
 
     # -- sheet rows -----------------------------------------------------------------------------------
     def row(self, cells: list[str], item: dict) -> tuple[list[str], list]:
         parts = [Part(f"cell:{i}", c) for i, c in enumerate(cells)]
-        final = self._final(_item_key(item), parts, self.pool)
+        final = self._final(_item_key(item), parts, self.wide)
         out = [redacted_text(c, [r.span for r in final if r.part == f"cell:{i}"]) for i, c in enumerate(cells)]
         return out, final
 

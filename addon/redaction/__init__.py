@@ -6,7 +6,10 @@ redacted copies. The originals in Workspace are never touched; I/O lives in :mod
 * :mod:`.detect`  where they are in the text (plus any email address or phone number), never the requester;
 * :mod:`.decide`  staff additions and removals (``Decision.redactions_added`` / ``redactions_removed``);
 * :mod:`.render`  HTML copies with black boxes, and redacted CSV cells;
-* :mod:`.schedule` the redaction schedule (``redactions.csv``): item, kind, exemption code, never the text.
+* :mod:`.schedule` the redaction schedule (``redactions.csv``): item, kind, exemption code, never the text;
+* :mod:`.mailview` an email as the parts a copy shows;  :mod:`.directory` the Directory read (I/O, the seam);
+* :mod:`.changes` staff's changes, kept in the review decision (``dsar redact``).
+The export step that uses them is :mod:`addon.export.redacted`.
 """
 from __future__ import annotations
 

@@ -124,7 +124,8 @@ def lines(m: dict[str, Any]) -> list[str]:
     """The statement as plain lines (CLI, sidebar)."""
     c = m["counts"]
     out = [f"Sources: {m['sources']['summary']}"]
-    out += [f"Identifiers: {i['count']} {i['kind']} ({'; '.join(i['variants'])})" for i in m["identifiers"]]
+    out += [f"Identifiers: {i['count']} {i['kind'] if i['count'] != 1 else i['kind'][:-1]} ({'; '.join(i['variants'])})"
+            for i in m["identifiers"]]
     out += [f"Not searched: {n['what']} ({n['why']})" for n in m["not_searched"]]
     out.append(f"Counts: found {c['found']} ({c['copies']} copies), included {c['included']}, excluded {c['excluded']}, "
                f"not a match {c['not_a_match']}, undecided {c['undecided']}, redacted {c['redacted']}")

@@ -21,12 +21,14 @@ from typing import Any, Callable
 
 from googleapiclient.errors import HttpError
 
+from scopes.quotas import CHAT_PER_MINUTE_PROJECT, CHAT_SPACE_READS_PER_MINUTE
+
 from . import evidence
 
 PAGE = 1000  # spaces.messages.list maximum pageSize
 SPACES_PAGE = 1000
-PER_SPACE_PER_MIN = 900
-PER_PROJECT_MESSAGE_READS_PER_MIN = 3000
+PER_SPACE_PER_MIN = CHAT_SPACE_READS_PER_MINUTE  # Google's published figures (scopes/quotas.py)
+PER_PROJECT_MESSAGE_READS_PER_MIN = CHAT_PER_MINUTE_PROJECT["chat_message_read"]
 
 
 class ChatPacer:

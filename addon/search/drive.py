@@ -9,6 +9,7 @@ who searched it)."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -25,6 +26,7 @@ FOLDER = "application/vnd.google-apps.folder"
 SHEET = "application/vnd.google-apps.spreadsheet"
 DOC = "application/vnd.google-apps.document"
 MAX_DOWNLOAD = 20 * 1024 * 1024
+CHECKPOINT_S = 1.0
 MY_DRIVE = "My Drive"
 FIELDS = "nextPageToken, files(id, name, mimeType, parents, owners(emailAddress), size, trashed, driveId, modifiedTime)"
 
@@ -86,6 +88,8 @@ class DriveUnit:
         sheets = [f for f in self._list(f"{owner}mimeType = '{SHEET}'", "sheets") if f["id"] not in self.exclude]
         self.progress("candidates", len(candidates) + len(sheets))
         done = set(self.state.setdefault("done", []))
+        todo = {f["id"] for f in list(candidates.values()) + sheets}
+        last_save = time.monotonic()
         for f in list(candidates.values()) + sheets:
             if f["id"] in done:
                 continue
@@ -98,7 +102,12 @@ class DriveUnit:
             self.state["done"].append(f["id"])
             done.add(f["id"])
             self.progress("fetched", 1)
-            self.save(self.state)
+            now = time.monotonic()
+            if now - last_save >= CHECKPOINT_S or todo <= done:
+                # at most a checkpoint a second: a spreadsheet-heavy Drive reads many small files, and each
+                # checkpoint rewrites the job row (results are idempotent, so a resume re-reads at most a second)
+                self.save(self.state)
+                last_save = now
 
     def _confirm_file(self, f: dict, path: str) -> list[dict]:
         item = {"source": "drive", "account": self.account, "file_id": f["id"], "name": f["name"], "path": path,

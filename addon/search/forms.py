@@ -99,7 +99,6 @@ class FormsUnit:
         for acct in self.accounts:
             if acct not in st["forms"]:
                 st["forms"][acct] = list_forms(self.drive_for(acct), acct)
-                self.progress("candidates", len(st["forms"][acct]))
                 self.save(st)
         for acct in self.accounts:
             forms = None
@@ -126,6 +125,7 @@ class FormsUnit:
                     matched, questions = response_evidence(self.matcher, r, meta["questions"])
                     if matched:
                         items.append(response_item(owner, fid, meta["title"], r, matched, questions))
+                self.progress("candidates", len(resp.get("responses", [])))
                 self.progress("fetched", len(resp.get("responses", [])))
                 st["pages"][fid] = resp.get("nextPageToken") or ""
                 if items:

@@ -12,7 +12,7 @@ from ..errors import ApiError
 from ..paging import fingerprint, page, read_token
 from ..routing import Call, api_route
 from . import render
-from .ics import instance_key
+from .ics import instance_key, zone
 from .search import Window, find_instance, parse_time, select
 from .store import Calendar, CalendarStore, Event, When
 
@@ -104,7 +104,7 @@ def events_list(call: Call, calendarId: str) -> dict[str, Any]:
     single = _bool(call, "singleEvents")
     order_by = call.args.get("orderBy")
     if order_by not in (None, "startTime", "updated"):
-        raise bad(f"Invalid value for: orderBy", "orderBy", "invalid")
+        raise bad("Invalid value for: orderBy", "orderBy", "invalid")
     if order_by == "startTime" and not single:
         raise bad("The requested ordering is not available for the particular query.", "orderBy", "badRequest")
     if call.args.get("syncToken"):
@@ -193,8 +193,6 @@ def _attendees(value: Any) -> list[dict[str, Any]]:
 
 
 def _when(value: Any, cal: Calendar, name: str) -> When:
-    from .ics import zone
-
     if not isinstance(value, dict):
         raise bad(f"Invalid {name}.", name, "invalid")
     try:

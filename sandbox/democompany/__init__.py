@@ -9,7 +9,7 @@ only the filler, so the planted items and their locations do not change with it.
 Counting: "Drive files" (the summary, ``expected.json`` ``counts.files``) are the files in users' own Drives.
 Loaded, the sandbox also holds the shared drive's files (``counts.shared_drive_files``) and the folders the
 paths imply; ``dsar sandbox serve`` and ``/_sandbox/health`` print the same "Drive files" figure and those two
-apart (152 + 6 in shared drives + 34 folders = the 192 items of ``health.files`` at scale 1).
+apart (153 + 6 in shared drives + 35 folders = the 194 items of ``health.files`` at scale 1).
 
 Layout (read by :mod:`sandbox.fixture`)::
 

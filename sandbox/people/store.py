@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
 
 
 def contact_number(owner: str, key: str) -> str:
@@ -57,4 +56,3 @@ def book_of(ws, email: str) -> ContactBook:
     return book
 
 
-__all__ = ["Contact", "ContactBook", "book_of", "contact_number", "Any"]

@@ -70,7 +70,7 @@ def test_keyboard_review_flow(page, addon):
     page.keyboard.press("i")  # the third: include
     page.locator(f'tr.item[data-id="{third}"][data-status="include"]').wait_for()
     assert "1 included · 1 excluded · 1 not a match" in page.locator("#counts").inner_text()
-    screenshot(page, "review-1280")
+    screenshot(page, "review-1280", "review.png")
 
     decided = review_store(addon.services).load(ref)
     _, groups = review_list(addon.services, ref)

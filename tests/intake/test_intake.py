@@ -109,6 +109,8 @@ def test_rules_are_conservative():
     assert classify("a@x.com", "Hi", "I'd like to exercise my right to be forgotten").case_type == "erasure"
     assert classify("a@x.com", "Hi", "Please restrict the processing of my data").case_type == "restriction"
     assert classify("a@x.com", "Hi", "Please correct my date of birth").case_type == "rectification"
+    assert classify("a@x.com", "Your record of my address is wrong", "").case_type == "rectification"
+    assert classify("a@x.com", "Is the address right?", "The meeting address is in the invite.") is None
     assert classify("a@x.com", "Hi", "I object to profiling").case_type == "objection"
     assert classify("mailer-daemon@x.com", "unsubscribe", "") is None
     assert classify("a@x.com", "unsubscribe", "", {"Auto-Submitted": "auto-replied"}) is None

@@ -199,3 +199,31 @@ def test_the_directory_is_read_through_the_seam_for_the_export(jane, package):
     assert any(r.get("operation") == "directory.list_users" and r.get("outcome") == "ok" for r in records), records[:2]
     served = [e for e in jane.env.log() if e.get("api_method") == "directory.users.list"]
     assert served and all(e.get("status") == 200 for e in served)
+
+
+def test_cli_changes_are_kept_in_the_review_decision(jane):
+    from click.testing import CliRunner
+
+    from addon.cli import main
+    from addon.errors import ExitCode
+    from addon.review.service import review_list
+
+    env, ref = jane.env, jane.case.ref
+    _, groups = review_list(jane.services, ref)
+    g = next(x for x in groups if x.primary["source"] == "gmail")
+    run = CliRunner()
+    out = run.invoke(main, ["redact", "add", ref, g.id, "Mr O. Wright", "--json"], env=env.cli_env())
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["redactions_added"] == 1
+    out = run.invoke(main, ["redact", "remove", ref, g.id, "0123456789abcdef"], env=env.cli_env())
+    assert out.exit_code == 0, out.output
+    d = ReviewStore(jane.services.store).load(ref)[g.keys[0]]
+    assert d.redactions_added == [{"kind": "name", "text": "Mr O. Wright"}] and d.redactions_removed == ["0123456789abcdef"]
+    assert d.by == env.dpo
+    bad = run.invoke(main, ["redact", "remove", ref, g.id, "not-an-id"], env=env.cli_env())
+    assert bad.exit_code == ExitCode.INPUT and "Traceback" not in bad.output and "redaction id" in bad.output
+    missing = run.invoke(main, ["redact", "add", ref, "nope1234", "x y"], env=env.cli_env())
+    assert missing.exit_code == ExitCode.NOT_FOUND and "no item" in missing.output
+    assert run.invoke(main, ["redact", "clear", ref, g.id], env=env.cli_env()).exit_code == 0
+    d = ReviewStore(jane.services.store).load(ref)[g.keys[0]]
+    assert d.redactions_added == [] and d.redactions_removed == []

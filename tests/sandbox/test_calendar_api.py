@@ -36,6 +36,7 @@ def test_calendar_list_primary_first_and_broken_file_reported(server):
     assert ids[0] == sf.ANA and page["items"][0]["primary"] is True and page["items"][0]["accessRole"] == "owner"
     assert [c["summary"] for c in page["items"]] == [sf.ANA, "Rota"]
     assert ids[1].endswith("@group.calendar.google.com") and "primary" not in page["items"][1]
+    assert summaries(cal.events().list(calendarId=ids[1]).execute()) == ["Early shift"]  # an id holding '@'
     assert [Path(p).name for p, _ in server.ws.load_problems if p.endswith(".ics")] == ["broken.ics"]
     # every user has a primary calendar, even without a file
     ben = sf.client(server, "calendar", "v3", sf.BEN, RO).calendarList().list().execute()
@@ -161,3 +162,13 @@ def test_per_user_quota_and_faults(server, sandbox_factory):
         events(faulty).list(calendarId="primary").execute()
     assert err.value.resp.status == 500
     assert sf.client(faulty, "calendar", "v3", sf.ANA, RO).calendarList().list().execute()["items"]
+
+
+def test_batch_requests_reach_each_method(server):
+    cal = sf.client(server, "calendar", "v3", sf.ANA, RO)
+    got: dict[str, object] = {}
+    batch = cal.new_batch_http_request(callback=lambda rid, resp, exc: got.__setitem__(rid, exc or resp["id"]))
+    batch.add(cal.events().get(calendarId="primary", eventId="callback1"), request_id="a")
+    batch.add(cal.events().get(calendarId="primary", eventId="nosuch"), request_id="b")
+    batch.execute()
+    assert got["a"] == "callback1" and isinstance(got["b"], HttpError) and got["b"].resp.status == 404

@@ -11,7 +11,7 @@ from tests.sandbox import sources_fixture as sf
 def test_health_counts_and_reset_restores_erased_items(tmp_path, sandbox_factory):
     server = sandbox_factory(sf.write(tmp_path))
     health = requests.get(server.url + "/_sandbox/health", timeout=10).json()
-    assert health["sources"] == {"calendars": 4, "events": 7, "contacts": 3, "other_contacts": 2, "chat_spaces": 2,
+    assert health["sources"] == {"calendars": 4, "events": 5, "contacts": 3, "other_contacts": 2, "chat_spaces": 2,
                                  "chat_messages": 3, "forms": 1, "form_responses": 2}
     problems = {p.rsplit("/", 1)[-1] for p in (x["path"] for x in health["load_problems"])}
     assert problems == {"broken.ics", "messages.json", "Broken.form.json"}
@@ -27,6 +27,7 @@ def test_health_counts_and_reset_restores_erased_items(tmp_path, sandbox_factory
 
 
 def test_snapshot_keeps_the_sources(tmp_path):
+    (tmp_path / "fx").mkdir()
     fixture = sf.write(tmp_path / "fx")
     snap = tmp_path / "ws.pickle"
     with SandboxServer(fixture, port=0, snapshot=snap) as server:

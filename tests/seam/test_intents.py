@@ -67,12 +67,12 @@ def test_a_batch_is_one_commit_of_intents_and_one_of_answers(sandbox_factory, pr
     with acting(search_purpose(case, services.settings.actor, "searching")):
         ids = [m["id"] for m in gmail.users().messages().list(userId="me", maxResults=7).execute()["messages"]]
         trail = services.trail
-        commits: list[int] = []
+        commits: list[tuple[int, bool]] = []
         real = trail.append_many
 
-        def counting(items):  # the trail's own method, counted: how many commits, of how many records
-            commits.append(len(items))
-            return real(items)
+        def counting(items, **kw):  # the trail's own method, counted: how many commits, of how many records
+            commits.append((len(items), kw.get("durable", True)))
+            return real(items, **kw)
 
         trail.append_many = counting
         batch = gmail.new_batch_http_request()
@@ -80,7 +80,8 @@ def test_a_batch_is_one_commit_of_intents_and_one_of_answers(sandbox_factory, pr
             batch.add(gmail.users().messages().get(userId="me", id=mid, format="metadata"))
         batch.execute()
         del trail.append_many
-    assert commits == [len(ids) + 1, len(ids) + 1]  # envelope + parts: intents, then answers
+    # envelope + parts: the intents with an fsync, then the answers riding on the next fsync
+    assert commits == [(len(ids) + 1, True), (len(ids) + 1, False)]
     chain = list(services.trail.records(intents=True))[-2 * (len(ids) + 1):]
     intents, answers = chain[:len(ids) + 1], chain[len(ids) + 1:]
     assert [r["outcome"] for r in intents] == ["intent"] * (len(ids) + 1)

@@ -122,6 +122,13 @@ def test_erasure_deletes_where_google_allows_and_leaves_the_rest_by_hand(company
         except HttpError as e:
             assert e.resp.status == 404
 
+    # the verifying re-search finds only what was left for deletion by hand
+    from addon.erasure.verify import verify_erasure
+
+    ver = verify_erasure(services, ref, AGENT)
+    assert not ver["remaining"] and not ver["verified"]
+    assert {m["key"] for m in ver["manual"]} == {other[0]["key"], form[0]["key"]}
+
     # each action under its own step-scoped grant, on the audit trail with its method
     recs = [r for r in services.trail.records(before) if r.get("case") == ref]
     scopes = {r["api_method"]: {s.rsplit("/", 1)[-1] for s in r["scopes"]} for r in recs}

@@ -109,3 +109,12 @@ def test_plan_actions_follow_what_google_allows():
     assert plan_action({**msg, "sender_email": ""})["action"] == "redact_manually"
     form = plan_action({"source": "forms", "account": me, "form_id": "F1", "response_id": "R1"})
     assert form["action"] == "redact_manually" and form["link"] == "https://docs.google.com/forms/d/F1/edit#responses"
+
+
+def test_queued_search_fans_the_enabled_sources_out_too():
+    from addon.scale.fanout import unit_keys
+
+    state = {"accounts": ["a@x.test", "b@x.test"], "shared_drives": {"d1": {}}, "sources": ["chat", "forms"]}
+    assert unit_keys(state) == ["gmail:a@x.test", "drive:a@x.test", "gmail:b@x.test", "drive:b@x.test", "shared:d1",
+                                "chat:a@x.test", "chat:b@x.test", "forms:organisation"]
+    assert unit_keys({**state, "sources": []})[-1] == "shared:d1"  # a job from before these sources

@@ -249,3 +249,11 @@ def test_rights_endpoints_need_googles_signature_and_the_step_status(addon):
     assert "Not now" in _text(early) and not [j for j in addon.services.store.jobs(ref) if j["kind"].startswith("rights-")]
     wrong_type = _card(addon.post("/addon/restrict/mark", params={"ref": ref}))
     assert "Not now" in _text(wrong_type)
+
+
+def test_an_objection_to_direct_marketing_cannot_be_rejected(addon):
+    ref = _open(addon, "objection", {"processing": "direct marketing calls about new tariffs"})
+    dpo = _valid(_show(addon, ref))
+    back = _valid(_press(addon, dpo, "Record the decision", {"outcome": "rejected", "grounds": "our legitimate interest"}))
+    assert "Art. 21(3)" in _text(back) and addon.services.store.get(ref).status == "review"
+    assert "decision" not in addon.services.store.get(ref).details

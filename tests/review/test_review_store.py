@@ -1,0 +1,72 @@
+"""The review store on both back ends of the case store (SQLite; PostgreSQL where the local service runs):
+the same decisions, history and suppressions; notes sealed; nothing decided once the case key is shredded."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from addon.cases.pg_store import PgCaseStore
+from addon.cases.store import CaseStore
+from addon.errors import Conflict, InputError
+from addon.review.store import ReviewStore
+from addon.subjects.identifiers import make_subject
+from audit.trail import AuditTrail
+from tests.scale.conftest import pg_admin, pg_url  # noqa: F401 - shared fixtures
+
+CODES = ["negotiations", "third_party"]
+
+
+def _script(cases) -> list:
+    d = dt.date(2026, 3, 2)
+    subject = make_subject(["Jane Doe"], ["jane.doe@example.com"], [], [])
+    ref = cases.create("access", subject, d, d, dt.date(2026, 4, 2), dt.date(2026, 6, 2), "s@x.test", "staff").ref
+    rs = ReviewStore(cases)
+    out = []
+    rs.decide(ref, ["gmail:a:m1", "gmail:b:m2"], "exclude", by="dpo@x.test", code="negotiations", note="offer open",
+              codes=CODES, fold="msg:1@x", at="2026-03-03T10:00:00+00:00")
+    rs.decide(ref, "gmail:a:m1", "include", by="s@x.test", at="2026-03-03T11:00:00+00:00")
+    rs.decide(ref, "drive:a:F", "not_a_match", by="s@x.test", fold="file:F", note="other caller",
+              at="2026-03-03T12:00:00+00:00")
+    rs.set_redactions(ref, "gmail:a:m1", by="s@x.test", added=[{"kind": "name", "text": "Bob"}], removed=["r1"])
+    out.append({k: {**d.public(), "at": d.at[:10]} for k, d in sorted(rs.load(ref).items())})
+    out.append([{**h, "at": h["at"][:13]} for h in rs.history(ref)])
+    out.append(sorted(rs.suppressed(ref)))
+    with pytest.raises(InputError):
+        rs.decide(ref, "gmail:a:m1", "exclude", by="s@x.test", code="negotiations", codes=CODES)  # no note
+    cases.keys.shred(ref) if hasattr(cases.keys, "shred") else None
+    return out
+
+
+def test_decisions_history_and_suppression_on_sqlite(tmp_path):
+    trail = AuditTrail.open(tmp_path / "audit.db", home=tmp_path)
+    out = _script(CaseStore(tmp_path / "cases.db", trail.keys))
+    decided = out[0]
+    assert decided["gmail:a:m1"]["status"] == "include" and decided["gmail:a:m1"]["redactions_removed"] == ["r1"]
+    assert decided["gmail:b:m2"] == {**decided["gmail:b:m2"], "status": "exclude", "code": "negotiations",
+                                     "note": "offer open", "by": "dpo@x.test"}
+    assert [h["status"] for h in out[1] if h["item_key"] == "gmail:a:m1"] == ["exclude", "include", "include"]
+    assert out[2] == ["drive:a:F", "file:F"]
+    raw = (tmp_path / "cases.db").read_bytes()
+    assert b"offer open" not in raw and b"other caller" not in raw
+
+
+def test_same_calls_same_values_on_postgres(pg_url, tmp_path):  # noqa: F811
+    s = AuditTrail.open(tmp_path / "s" / "audit.db", home=tmp_path / "s")
+    p = AuditTrail.open(tmp_path / "p" / "audit.db", home=tmp_path / "p")
+    assert _script(PgCaseStore(pg_url, p.keys)) == _script(CaseStore(tmp_path / "s" / "cases.db", s.keys))
+
+
+def test_nothing_is_decided_once_the_case_key_is_shredded(tmp_path):
+    trail = AuditTrail.open(tmp_path / "audit.db", home=tmp_path)
+    cases = CaseStore(tmp_path / "cases.db", trail.keys)
+    d = dt.date(2026, 3, 2)
+    ref = cases.create("access", make_subject(["Jane Doe"], ["jane.doe@example.com"], [], []), d, d,
+                       dt.date(2026, 4, 2), dt.date(2026, 6, 2), "s@x.test", "staff").ref
+    rs = ReviewStore(cases)
+    rs.decide(ref, "gmail:a:m1", "include", by="s@x.test", note="fine")
+    trail.shred(ref, actor="dpo@x.test")
+    with pytest.raises(Conflict, match="shredded"):
+        rs.decide(ref, "gmail:a:m1", "not_a_match", by="s@x.test")
+    assert rs.load(ref)["gmail:a:m1"].note is None  # unreadable; who and when stay
+    assert rs.load(ref)["gmail:a:m1"].by == "s@x.test"
