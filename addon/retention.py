@@ -82,6 +82,9 @@ def run_retention(services, actor: str, today: dt.date | None = None, dry_run: b
             if "already" not in str(e):
                 raise
         services.store.purge_sealed(case.ref)
+        letters = settings.home / "letters-out" / case.ref  # drafted letters name the subject (addon/letters)
+        if letters.is_dir():
+            shutil.rmtree(letters)
         services.trail.append({"actor": actor, "case": case.ref, "outcome": "retention",
                                "operation": "retention.case",
                                "detail": f"closed {row_closed[:10]}; kept {keep_days} days; personal data shredded"})

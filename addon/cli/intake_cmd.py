@@ -28,12 +28,13 @@ def _intake(mailbox: str):
 
 
 def _table(rows: list[dict]) -> Table:
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for name in ("ID", "Proposed", "From", "Received", "Subject", "Why"):
-        t.add_column(name, overflow="fold")
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for name in ("ID", "Proposed", "From"):
+        t.add_column(name, no_wrap=True)
+    t.add_column("Received · subject (why)", overflow="fold")
     for r in rows:
-        t.add_row(r["id"], r["type"] or "? " + "/".join(r["candidates"]), escape(r["from"]), r["received"],
-                  escape(r["subject"]), escape("; ".join(r["rules"])))
+        t.add_row(r["id"], r["type"] or "? " + "/".join(r["candidates"]), escape(r["from"]),
+                  escape(f"{r['received']} · {r['subject']} ({'; '.join(r['rules'])})"))
     return t
 
 

@@ -122,3 +122,11 @@ def test_an_auditor_cannot_read_the_proposals(env, monkeypatch):
     r = CliRunner().invoke(main, ["intake", "list", "--mailbox", BOX],
                            env={**env.cli_env(), "DSAR_AUDITORS": "it@example.test", "DSAR_ACTOR": "it@example.test"})
     assert r.exit_code == ExitCode.ROLE_REFUSED and "needs the staff or dpo role" in r.output
+
+
+def test_scan_and_list_print_a_table_for_people(env):
+    out = run(env, "intake", "scan", "--mailbox", BOX).output
+    assert "8 new message(s) read, 5 proposed, 3 not requests" in out
+    assert "pat.customer@example.com" in out and "marketing_optout" in out and "dsar intake confirm" in out
+    assert "lee.park@example.com" in run(env, "intake", "list", "--mailbox", BOX).output
+    assert "0 new message(s) read" in run(env, "intake", "scan", "--mailbox", BOX).output

@@ -132,3 +132,19 @@ def test_dsar_letter_writes_html_and_pdf_and_records_them(env):
     assert [(l["outcome"], l["file"]) for l in shown["letters"]] == [
         ("clarification", f"{ref}-clarification-1.html"), ("clarification", f"{ref}-clarification-2.html")]
     assert "letter drafted (clarification)" in run(env, "case", "show", ref).output
+
+
+def test_retention_deletes_a_shredded_case_s_letters(env):
+    import datetime as dt
+
+    from addon.retention import run_retention
+
+    ref = json.loads(run(env, "case", "open", "--type", "marketing_optout", "--name", "Jane Doe", "--email",
+                         "jane@example.com", "--json").output)["ref"]
+    run(env, "letter", ref, "--outcome", "refused", "--reason", "no marketing data is held", "--no-pdf")
+    run(env, "case", "status", ref, "refused", "--reason", "no marketing data is held")
+    folder = env.home / "letters-out" / ref
+    assert any(folder.iterdir())
+    services = env.services()
+    run_retention(services, env.dpo, today=dt.date.today() + dt.timedelta(days=800))
+    assert not folder.exists() and services.store.get(ref).subject is None

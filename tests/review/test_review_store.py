@@ -34,7 +34,6 @@ def _script(cases) -> list:
     out.append(sorted(rs.suppressed(ref)))
     with pytest.raises(InputError):
         rs.decide(ref, "gmail:a:m1", "exclude", by="s@x.test", code="negotiations", codes=CODES)  # no note
-    cases.keys.shred(ref) if hasattr(cases.keys, "shred") else None
     return out
 
 
