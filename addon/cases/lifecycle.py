@@ -105,6 +105,21 @@ def statuses_for(case_type: str) -> tuple[str, ...]:
     return tuple(s for s in STATUSES if s in used)
 
 
+_ERASURE_STEPS = {"erasure_planned": "dsar erase plan", "approved": "dsar erase approve", "erased": "dsar erase run",
+                  "erasure_partial": "dsar erase run", "verified": "dsar erase verify"}
+#: type -> status -> the command that does the work and then records the status. A bare status change
+#: (``dsar case status``, the sidebar's Status menu) would claim work not done, so it is refused there.
+STEP_ONLY: dict[str, dict[str, str]] = {
+    "access": _ERASURE_STEPS, "erasure": _ERASURE_STEPS,
+    "rectification": {"rectification_planned": "dsar rectify plan", "plan_approved": "dsar rectify approve",
+                      "rectified": "dsar rectify run", "rectification_partial": "dsar rectify run",
+                      "verified": "dsar rectify verify"},
+    "restriction": {"restricted": "dsar restrict mark", "lifted": "dsar restrict lift"},
+    "objection": {"objection_upheld": "dsar objection decide", "objection_rejected": "dsar objection decide"},
+    "marketing_optout": {"suppressed": "dsar suppression apply"},
+}
+
+
 class TransitionError(Conflict, PermissionError):
     """A status change that the lifecycle does not allow from the case's current status."""
 
@@ -119,6 +134,18 @@ class TransitionInvalid(TransitionError):
     """A status name that does not exist, or a change that needs a reason given without one."""
 
     exit_code = ExitCode.INPUT
+
+
+class StepOnly(TransitionInvalid):
+    """A status that only its own step may set (see :data:`STEP_ONLY`)."""
+
+
+def check_manual(case_type: str | None, target: str, ref: str = "REF") -> None:
+    """Refuse a bare status change to a status that a step records after doing its work."""
+    command = STEP_ONLY.get(case_type or "access", {}).get(target)
+    if command:
+        raise StepOnly(f"status: {target!r} is recorded by '{command} {ref}', which does the work first; "
+                       "a bare status change would claim work not done")
 
 
 def check_transition(current: str, target: str, role: str, reason: str | None = None,

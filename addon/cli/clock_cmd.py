@@ -109,10 +109,12 @@ _NEXT = {
 @click.option("--json", "as_json", is_flag=True)
 def status(ref: str, status: str, reason: str | None, as_json: bool) -> None:
     """Move a case to STATUS (the lifecycle and your role decide what is allowed)."""
+    from ..cases.lifecycle import check_manual
     from ..roles import role_of
 
     services, who = _services_and_actor()
     case = services.store.get(ref)
+    check_manual(case.type, status.strip().lower(), case.ref)
     case = services.store.transition(case.ref, status.strip().lower(), who, role_of(who, services.settings), reason)
     hint = _NEXT.get(case.status, "").format(ref=case.ref)
     _after(services, case, as_json, f"[bold]{escape(case.ref)}[/] is now {case.status}."

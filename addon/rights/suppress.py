@@ -81,7 +81,7 @@ def _case(services, ref: str, actor: str, action: str):
     case = services.store.get(ref.strip().upper())
     check_case(case, TYPES, action)
     if case.status not in APPLICABLE[case.type]:
-        need = ("the DPO upholds the objection first ('dsar case decide')" if case.type == "objection"
+        need = ("the DPO upholds the objection first ('dsar objection decide')" if case.type == "objection"
                 else "the case is open")
         raise RightsError(f"case: {case.ref} is {case.status}; suppression applies once {need}")
     return case, role

@@ -55,7 +55,7 @@ def manage_for(services: Any, case: Case, today: Any, errors: dict[str, str] | N
     """What the DPO may do with ``case`` today: the lifecycle's targets, the clock's state, the stored plan."""
     from ..export.package import EXPORTABLE
 
-    from .rights import STEP_ONLY  # e.g. lifting a restriction: its own step removes the marks (addon/web/rights.py)
+    from ..cases.lifecycle import STEP_ONLY  # e.g. lifting a restriction: its own step removes the marks
 
     targets = tuple(s for s in STATUS_LABELS if "dpo" in transitions_for(case.type).get((case.status, s), ())
                     and s not in STEP_ONLY.get(case.type, ()))
@@ -109,11 +109,12 @@ def case_status(ctx: Ctx) -> dict[str, Any]:
     reason = (ctx.event.value("reason") or "").strip() or None
     if target not in STATUS_LABELS:
         return responses.update(case_view(ctx, case, {"status": "Choose the status to move the case to."}))
-    from .rights import STEP_ONLY
+    from ..cases.lifecycle import STEP_ONLY
 
-    if target in STEP_ONLY.get(case.type, ()):
-        return responses.update(case_view(ctx, case, {"status": f"Use the case's own step for {target!r} (it undoes "
-                                                                "the tool's marks, then records the change)."}))
+    if target in STEP_ONLY.get(case.type, {}):
+        return responses.update(case_view(ctx, case, {"status": f"Use the case's own step for {target!r}: it does "
+                                                                "the work (e.g. removes the tool's marks), then "
+                                                                "records the change."}))
     try:
         moved = ctx.services.store.transition(case.ref, target, ctx.user, ctx.role, reason)
     except TransitionError as e:

@@ -29,9 +29,6 @@ from .jobs import LIVE, Report
 bp = Blueprint("rights", __name__)
 KIND = "rights-"  # job kinds: "rights-<step>"
 RIGHTS_TYPES = ("rectification", "restriction", "objection", "marketing_optout")
-#: statuses only a rights step may set: the Status dropdown must not skip the step's own work (lifting removes
-#: exactly the tool's marks; a bare status change would leave them on every item)
-STEP_ONLY = {"restriction": frozenset({"lifted"})}
 #: step -> (roles the CLI allows, statuses it starts from)
 STEPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rectify_plan": (("staff", "dpo"), ("review", "rectification_planned", "plan_approved")),

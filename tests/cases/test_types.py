@@ -174,3 +174,18 @@ def test_an_objection_is_not_decided_by_a_bare_status_change(env):
     _to_review(env, obj["ref"])
     r = run(env, "case", "status", obj["ref"], "objection_upheld", "--reason", "ok", code=ExitCode.INPUT)
     assert "dsar objection decide" in r.output
+
+
+@pytest.mark.parametrize("case_type,extra,target,command", [
+    ("restriction", ("--reason", "accuracy_contested"), "restricted", "dsar restrict mark"),
+    ("erasure", (), "erasure_planned", "dsar erase plan"),
+    ("rectification", ("--field", "postcode", "--wrong", "AB1 2CD", "--correct", "AB1 2CE"), "rectification_planned",
+     "dsar rectify plan"),
+])
+def test_a_step_status_is_not_set_by_a_bare_status_change(env, case_type, extra, target, command):
+    case = open_json(env, case_type, *extra)
+    _to_review(env, case["ref"])
+    r = run(env, "case", "status", case["ref"], target, "--reason", "done by hand", code=ExitCode.INPUT)
+    assert command in r.output and "Traceback" not in r.output
+    shown = json.loads(run(env, "case", "show", case["ref"], "--json").output)
+    assert shown["status"] == "review"
