@@ -11,7 +11,19 @@ from scopes.quotas import (
     GMAIL_UNITS_PER_SECOND,
     SHEETS_PER_MINUTE_PROJECT,
     SHEETS_PER_MINUTE_USER,
+    SOURCE_LIMITS,
 )
+
+
+def _source(per_min: float) -> tuple[float, float]:
+    """Calendar/People/Chat/Forms: 90% of Google's per-minute limit, 5 s of burst (Google's window, like the
+    sandbox's, allows a minute's burst; the margin keeps late arrivals inside it)."""
+    return (per_min / 60.0 * 0.9, max(per_min / 60.0 * 5, 1.0))
+
+
+#: Per user and per project, from the published figures in scopes/quotas.py (People publishes no project one).
+SOURCE_USER_LIMITS = {b: _source(u) for b, (u, _) in SOURCE_LIMITS.items() if u}
+SOURCE_PROJECT_LIMITS = {b: _source(p) for b, (_, p) in SOURCE_LIMITS.items() if p}
 
 #: (rate per second, burst) per quota bucket, slightly under Google's limits.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -21,10 +33,12 @@ LIMITS: dict[str, tuple[float, float]] = {
     "sheets_read": (SHEETS_PER_MINUTE_USER / 60.0 * 0.98, SHEETS_PER_MINUTE_USER),
     "sheets_write": (SHEETS_PER_MINUTE_USER / 60.0 * 0.98, SHEETS_PER_MINUTE_USER),
     "drive": (DRIVE_PER_MINUTE_USER / 60.0 * 0.9, DRIVE_PER_MINUTE_USER / 60.0 * 5),
+    **SOURCE_USER_LIMITS,
 }
 PROJECT_LIMITS: dict[str, tuple[float, float]] = {
     "sheets_read": (SHEETS_PER_MINUTE_PROJECT / 60.0 * 0.98, SHEETS_PER_MINUTE_PROJECT),
     "sheets_write": (SHEETS_PER_MINUTE_PROJECT / 60.0 * 0.98, SHEETS_PER_MINUTE_PROJECT),
+    **SOURCE_PROJECT_LIMITS,
 }
 
 
@@ -40,6 +54,8 @@ def project_limits_from(per_minute: dict[str, float]) -> dict[str, tuple[float, 
             out[bucket] = (rate * 0.9, max(rate * 5, 1.0))
         elif bucket in ("sheets_read", "sheets_write"):
             out[bucket] = (rate * 0.98, max(per_min, 1.0))
+        elif bucket in SOURCE_LIMITS:
+            out[bucket] = _source(per_min)
     return out
 
 
@@ -64,7 +80,8 @@ class Pacer:
 
     def __init__(self, enabled: bool = True, project: dict[str, tuple[float, float]] | None = None) -> None:
         self.enabled = enabled
-        self.project = PROJECT_LIMITS if project is None else project
+        # the new sources' project buckets always apply (overridden by ``project`` when it names them)
+        self.project = {**SOURCE_PROJECT_LIMITS, **(PROJECT_LIMITS if project is None else project)}
         self._lock = threading.Lock()
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self.waited = 0.0
@@ -77,11 +94,11 @@ class Pacer:
         return b
 
     def acquire(self, principal: str, bucket: str, units: float) -> float:
-        if not self.enabled or bucket not in LIMITS:
+        if not self.enabled or (bucket not in LIMITS and bucket not in self.project):
             return 0.0
         with self._lock:
             now = time.monotonic()
-            wait = self._bucket((principal, bucket), LIMITS[bucket]).reserve(units, now)
+            wait = self._bucket((principal, bucket), LIMITS[bucket]).reserve(units, now) if bucket in LIMITS else 0.0
             if bucket in self.project:
                 wait = max(wait, self._bucket(("*", bucket), self.project[bucket]).reserve(units, now))
             self.waited += wait
@@ -106,12 +123,12 @@ class Pacer:
     def backlog(self, principal: str, bucket: str) -> float:
         """Seconds a call on this bucket would wait now (user or project), without reserving anything:
         how the sheet reader weighs one route's quota headroom against another's."""
-        if not self.enabled or bucket not in LIMITS:
+        if not self.enabled or (bucket not in LIMITS and bucket not in self.project):
             return 0.0
         with self._lock:
             now = time.monotonic()
             waits = [0.0]
-            for key, limits in (((principal, bucket), LIMITS[bucket]), (("*", bucket), self.project.get(bucket))):
+            for key, limits in (((principal, bucket), LIMITS.get(bucket)), (("*", bucket), self.project.get(bucket))):
                 b = self._buckets.get(key)
                 if b is not None and limits:
                     level = min(b.capacity, b.level + (now - b.stamp) * b.rate)

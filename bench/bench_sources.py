@@ -10,13 +10,19 @@ The quota bound of a source is the time Google's published per-minute limits all
 (``calls / limit * 60 s`` for the tightest limit); Google's limits are per minute, so a unit making fewer
 calls than a minute's limit is bounded by its round trips, not by quota, and the ratio says so.
 
-    python bench/bench_sources.py [--scale 1.0] [--sources calendar,contacts,chat,forms]
+``429s`` counts the quota errors the sandbox answered while the source ran (goal 0: the seam paces
+Calendar, People and Forms per user and per project, Chat per space and per project). ``--project-scale 0.05``
+scales the per-project limits down in the sandbox and in the product alike (``DSAR_PROJECT_QUOTA_<BUCKET>``),
+so the pacers, not round trips, set the pace.
+
+    python bench/bench_sources.py [--scale 1.0] [--project-scale 1.0] [--sources calendar,contacts,chat,forms]
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 import time
@@ -31,7 +37,7 @@ from tests.sources.conftest import (  # noqa: E402  (the tests' small company, s
 
 from scopes.quotas import (  # noqa: E402  Google's published per-minute limits, shared with the sandbox
     CALENDAR_PER_MINUTE_USER, CHAT_PER_MINUTE_PROJECT, CHAT_SPACE_READS_PER_MINUTE, FORMS_LIMITS,
-    PEOPLE_CRITICAL_READS_PER_MINUTE_USER,
+    PEOPLE_CRITICAL_READS_PER_MINUTE_USER, SOURCE_PROJECT_PER_MINUTE,
 )
 
 LIMITS = {
@@ -92,7 +98,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--sources", default="calendar,contacts,chat,forms")
+    ap.add_argument("--project-scale", type=float, default=1.0,
+                    help="scale the new sources' per-project limits (sandbox and product) by this factor")
     args = ap.parse_args()
+    scaled = {b: max(1, round(v * args.project_scale)) for b, v in SOURCE_PROJECT_PER_MINUTE.items()}
+    if args.project_scale != 1.0:
+        os.environ.update({f"DSAR_PROJECT_QUOTA_{b.upper()}": str(v) for b, v in scaled.items()})
+        LIMITS["calendar"].append(("queries per project (scaled)", scaled["calendar"]))
+        LIMITS["forms"] += [("expensive reads per project (scaled)", scaled["forms_expensive_read"]),
+                            ("reads per project (scaled)", scaled["forms_read"])]
+        LIMITS["chat"][1] = ("message reads per project (scaled)", scaled["chat_message_read"])
 
     from addon.config import Settings
     from addon.data_folder import init_home
@@ -107,6 +122,13 @@ def main() -> int:
         root = write_fixture(Path(tmp) / "fixture")
         n = _grow(root, args.scale)
         server = SandboxServer(root, port=0).start()
+        import requests
+
+        requests.put(f"{server.url}/_sandbox/quota", json={"enabled": True, "project": scaled}, timeout=30)
+
+        def rejected() -> int:
+            return sum(requests.get(f"{server.url}/_sandbox/quota", timeout=30).json()["rejected_by_bucket"].values())
+
         try:
             home = init_home(Settings(home=Path(tmp) / "home"))[0]
             settings = Settings(home=home, sandbox_url=server.url, actor=AGENT, domain=DOMAIN, admin=f"it@{DOMAIN}",
@@ -117,25 +139,27 @@ def main() -> int:
             case = services.store.transition(case.ref, "searching", AGENT, "staff")
             print(f"one mailbox: {n['events']} events, {n['contacts']} contacts + {n['other']} other contacts, "
                   f"{n['spaces']} spaces x {n['messages']} messages, {n['forms']} forms x {n['responses']} responses")
-            print(f"{'source':9} {'calls':>6} {'items':>6} {'wall s':>8} {'bound s':>8} {'ratio':>6}  bound from")
+            print(f"{'source':9} {'calls':>6} {'items':>6} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'429s':>5}"
+                  "  bound from")
             for run, source in enumerate(args.sources.split(","), start=1):
                 before = services.trail.size()
                 job = SearchJob(ref=case.ref, store=services.store, clients=services.clients,
                                 matcher=Matcher(case.subject), gmail_queries=[], drive_queries=[], accounts=[AGENT],
                                 purpose=search_purpose(case, AGENT, "searching"), run_no=100 + run,
                                 sources=(source,), subject=case.subject, settings=settings)
-                t0 = time.perf_counter()
+                t0, met = time.perf_counter(), rejected()
                 items = [i for i in _run_only(job, source) if i["source"] == source]
-                wall = time.perf_counter() - t0
+                wall, met = time.perf_counter() - t0, rejected() - met
                 recs = [r for r in services.trail.records(before) if r["api_method"].startswith(APIS[source] + ".")]
                 calls = Counter(r["api_method"] for r in recs)
                 failed = sum(1 for r in recs if r["outcome"] != "ok")
                 bound, why = _bound(source, calls, n)
                 print(f"{source:9} {sum(calls.values()):>6} {len(items):>6} {wall:>8.2f} {bound:>8.2f} "
-                      f"{(wall / bound if bound else float('nan')):>6.2f}  {why}; {failed} failed calls; "
+                      f"{(wall / bound if bound else float('nan')):>6.2f} {met:>5}  {why}; {failed} failed calls; "
                       + ", ".join(f"{m.split('.', 1)[1]} {c}" for m, c in sorted(calls.items())))
             print("calls = quota units (1 per call for these APIs). bound = the calls at Google's tightest per-minute "
-                  "limit; a ratio above 1 means the unit is bound by round trips and page sizes, not by quota.")
+                  "limit; a ratio above 1 means the unit is bound by round trips and page sizes, not by quota. "
+                  "429s = quota errors met (goal 0).")
         finally:
             server.stop()
     return 0
@@ -158,6 +182,10 @@ def _bound(source: str, calls: Counter, n: dict[str, int]) -> tuple[float, str]:
             count = max(1, sum(c for m, c in calls.items() if m.endswith("messages.list")) / max(1, n["spaces"]))
         elif source == "forms" and name.startswith("expensive"):
             count = calls.get("forms.forms.responses.list", 0)
+        elif source == "forms" and name.startswith("reads"):  # forms_read: forms.get
+            count = sum(c for m, c in calls.items() if m != "forms.forms.responses.list")
+        elif source == "chat" and name.startswith("message reads"):
+            count = sum(c for m, c in calls.items() if ".messages." in m)
         else:
             count = sum(calls.values())
         secs = count / per_min * 60.0

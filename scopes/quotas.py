@@ -126,8 +126,14 @@ EXPORT_LIMIT_BYTES = 10 * 1024 * 1024
 EXPORT_TOO_LARGE = "This file is too large to be exported."
 
 
+#: Calendar/People/Chat/Forms buckets with a published per-project limit (People has none), per minute.
+SOURCE_PROJECT_PER_MINUTE: dict[str, float] = {b: float(p) for b, (_, p) in SOURCE_LIMITS.items() if p}
+
+
 def project_per_minute(overrides: dict[str, float] | None = None) -> dict[str, float]:
-    """Per-project limits per minute, Google's published ones unless the organisation's are given."""
+    """Per-project limits per minute, Google's published ones unless the organisation's are given (the new
+    sources' buckets too, so a bench can scale them down in the sandbox and in the pacer alike)."""
     out = {b: q.per_project_per_min for b, q in PUBLISHED_QUOTAS.items()}
+    out.update(SOURCE_PROJECT_PER_MINUTE)
     out.update({b: float(v) for b, v in (overrides or {}).items() if b in out and v})
     return out

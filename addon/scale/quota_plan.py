@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from scopes.quotas import GMAIL_COSTS, PUBLISHED_QUOTAS, project_per_minute
+from scopes.quotas import GMAIL_COSTS, PUBLISHED_QUOTAS, SOURCE_PROJECT_PER_MINUTE, project_per_minute
 
 from ..errors import ConfigError
 
@@ -28,7 +28,7 @@ def organisation_quotas(settings=None, env: dict | None = None) -> dict[str, flo
     env = os.environ if env is None else env
     table = dict(((getattr(settings, "extra", None) or {}).get("quotas") or {}))
     raised: dict[str, float] = {}
-    for bucket in BUCKETS:
+    for bucket in (*BUCKETS, *SOURCE_PROJECT_PER_MINUTE):  # and Calendar/Chat/Forms (DSAR_PROJECT_QUOTA_CALENDAR)
         raw = env.get(f"DSAR_PROJECT_QUOTA_{bucket.upper()}") or table.get(bucket)
         if raw in (None, ""):
             continue
@@ -36,7 +36,7 @@ def organisation_quotas(settings=None, env: dict | None = None) -> dict[str, flo
             value = float(raw)
         except (TypeError, ValueError):
             raise ConfigError(f"DSAR_PROJECT_QUOTA_{bucket.upper()}: {raw!r} is not a number of "
-                              f"{UNIT[bucket]} per minute") from None
+                              f"{UNIT.get(bucket, 'requests')} per minute") from None
         if value <= 0:
             raise ConfigError(f"DSAR_PROJECT_QUOTA_{bucket.upper()}: must be above 0 (got {raw!r})")
         raised[bucket] = value
