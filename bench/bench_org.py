@@ -111,16 +111,18 @@ def _engine(env: dict, task: str, accounts: list[str] | None, workers: int, out)
         est = estimate(services, case.ref, actor, accounts=accounts)
         result = {"estimate": {k: est[k] for k in ("accounts", "totals", "plan", "calls")}}
     elif task.startswith("light:"):  # stop (as Ctrl-C does) after a fixed number of units: memory per org size
-        import signal
-
         from addon.errors import Interrupted
 
         limit, sent = int(task.split(":")[1]), []
 
         def enough(p) -> None:
-            if p.units_done >= limit and not sent:
-                sent.append(rss_mb(os.getpid()))  # the peak while searching, before the stop
-                os.kill(os.getpid(), signal.SIGINT)
+            if p.units_done >= limit and not sent:  # report the peak so far and end the process here
+                sent.append(1)
+                out.put({"units_done": p.units_done, "units_total": p.units_total, "hwm_at_limit_mb": rss_mb(os.getpid()),
+                         "rss_mb": rss_mb(os.getpid()), "wall_s": time.perf_counter() - t0, "cpu_s": 0.0})
+                out.close()
+                out.join_thread()
+                os._exit(0)
 
         try:
             run_search(services, case.ref, actor, accounts=accounts, workers=workers, on_progress=enough)
@@ -261,6 +263,7 @@ def main() -> None:
     ap.add_argument("--worker-units", type=int, default=200,
                     help="units the engine and one Celery worker run per memory figure (the same at every size)")
     ap.add_argument("--no-worker", action="store_true")
+    ap.add_argument("--memory-only", action="store_true", help="only the light memory mode")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     ap.add_argument("--pg-admin", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = ap.parse_args()
@@ -268,6 +271,8 @@ def main() -> None:
     limits = {b: PUBLISHED_QUOTAS[b].per_project_per_min * args.scale for b in BUCKETS}
     report: dict = {"args": vars(args), "limits_per_min": limits}
     proc = None
+    if args.memory_only:
+        return memory(args, tmp, report)
     try:
         t = time.perf_counter()
         exp = write_org(tmp / "org", users=args.accounts, messages=args.messages, docs=1, hit_every=4,
@@ -332,24 +337,29 @@ def main() -> None:
         stop(proc)
         proc = None
 
-        sizes = [int(x) for x in args.rss.split(",") if x.strip()]
-        if sizes:
-            print(f"\nMemory (light mode: 1 message and 1 spreadsheet per account, quotas off):")
-            report["memory"] = []
-            for n in sizes:
-                m = light(args, tmp, n)
-                report["memory"].append(m)
-                w = m.get("worker")
-                print(f"  {n:>6,} accounts ({m['units_total']:,} units): engine peak RSS {m['engine_rss_mb']:.0f} MB "
-                      f"after {m['engine_units']} units ({m['engine_wall_s']:.0f}s)"
-                      + (f"; one Celery worker {w['rss_mb']:.0f} MB after {w['units_done']} units" if w else ""),
-                      flush=True)
-        load = os.getloadavg()
-        print(f"\n(load average {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} on {os.cpu_count()} cores)")
-        (tmp / "bench_org.json").write_text(json.dumps(report, indent=1, default=str))
-        print(f"Raw figures: {tmp / 'bench_org.json'}")
+        memory(args, tmp, report)
     finally:
         stop(proc)
+
+
+def memory(args, tmp: Path, report: dict) -> None:
+    """The light memory mode, and the raw figures written out."""
+    sizes = [int(x) for x in args.rss.split(",") if x.strip()]
+    if sizes:
+        print(f"\nMemory (light mode: 1 message and 1 spreadsheet per account, quotas off):")
+        report["memory"] = []
+        for n in sizes:
+            m = light(args, tmp, n)
+            report["memory"].append(m)
+            w = m.get("worker")
+            print(f"  {n:>6,} accounts ({m['units_total']:,} units): engine peak RSS {m['engine_rss_mb']:.0f} MB "
+                  f"after {m['engine_units']} units ({m['engine_wall_s']:.0f}s)"
+                  + (f"; one Celery worker {w['rss_mb']:.0f} MB after {w['units_done']} units" if w else ""),
+                  flush=True)
+    load = os.getloadavg()
+    print(f"\n(load average {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} on {os.cpu_count()} cores)")
+    (tmp / "bench_org.json").write_text(json.dumps(report, indent=1, default=str))
+    print(f"Raw figures: {tmp / 'bench_org.json'}")
 
 
 if __name__ == "__main__":

@@ -237,11 +237,15 @@ class CaseStore:
         return self.get(ref)
 
     def purge_sealed(self, ref: str) -> None:
-        """Drop a shredded case's ciphertexts too (unreadable already; this keeps the store small)."""
+        """Drop a shredded case's ciphertexts too (unreadable already; this keeps the store small), and its
+        review decisions, notes and staff redactions (:func:`addon.review.store.purge_review`)."""
         with self._tx() as db:
             self._x(db, "UPDATE cases SET subject_sealed=NULL, details_sealed=NULL WHERE ref=?", (ref,))
             self._x(db, "DELETE FROM results WHERE ref=?", (ref,))
             self._x(db, "UPDATE case_events SET sealed_text=NULL WHERE ref=?", (ref,))  # notes: who/when stay
+            from ..review.store import purge_review  # review builds on this store: imported late
+
+            purge_review(self, db, ref)  # decisions, their notes and staff redactions
 
     # -- results ------------------------------------------------------------------------------
     def add_results(self, ref: str, items: list[dict], run: int = 0) -> int:

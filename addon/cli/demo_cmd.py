@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 from rich.panel import Panel
-from rich.table import Table
+from rich.table import Column, Table
 
 from ..errors import InputError
 from .output import console
@@ -19,6 +19,7 @@ from .output import console
 #: Written into every folder ``dsar demo`` makes; only a folder holding it is ever wiped.
 DEMO_MARKER = ".dsar-demo"
 DEMO_PARTS = {DEMO_MARKER, "fixture", "home", "certificates"}  # everything the demo writes under --out
+DEMO_SOURCES = ("calendar", "contacts", "chat", "forms")  # searched in the demo besides Gmail, Drive, Sheets
 
 
 def prepare_out(out: Path) -> None:
@@ -65,9 +66,11 @@ def demo(out: Path, subjects: int) -> None:
     dpo = next((u["email"] for u in meta["users"] if u["email"].startswith("dpo@")), admin)
     console.print(Panel.fit(f"Demo company written: {summary}\nfixture: {fixture}", title="1. Workspace"))
     with SandboxServer(fixture, port=0) as sandbox:
-        console.print(f"Sandbox (Gmail, Drive, Sheets, OAuth) on {sandbox.url} — quotas on, as Google's")
+        console.print(f"Sandbox (Gmail, Drive, Sheets, Calendar, People, Chat, Forms, OAuth) on {sandbox.url} — "
+                      "quotas on, as Google's")
+        # the optional sources are on in the demo (a real organisation turns them on: DSAR_SOURCES)
         settings = Settings(home=out / "home", sandbox_url=sandbox.url, actor=dpo, domain=meta["domain"],
-                            admin=admin, extra={"dpo": dpo, "region": "ENG"})
+                            admin=admin, extra={"dpo": dpo, "region": "ENG", "sources": list(DEMO_SOURCES)})
         services = open_services(settings)
         results = []
         for subj in expected["subjects"][:subjects]:
@@ -107,14 +110,28 @@ def demo(out: Path, subjects: int) -> None:
         from ..rights.demo import demo_rights_google  # one rectification, restriction mark+lift, opt-out
 
         demo_rights_google(services, sandbox, rights_cases, dpo, console)
+        # -- erasure in Calendar, Contacts, Chat and Forms, where Google allows it (addon/erasure/sources_demo.py)
+        from ..erasure.sources_demo import demo_sources_erasure
+
+        jane = next((s for s in expected["subjects"] if s["key"] == "jane"), None)
+        if jane is not None:
+            demo_sources_erasure(services, jane, dpo, console)
         # -------------------------------------------------------------------------------------------------------
         verdict = services.trail.verify() if hasattr(services.trail, "verify") else None
-    table = Table("Case", "Subject", "Gmail", "Drive", "Sheet rows", "Expected", title="3. Results")
+    from ..search.coverage import enabled_sources
+    from .demo_check import SHORT, check, expected_counts
+
+    searched = enabled_sources(settings)  # the demo's sources, or the user's DSAR_SOURCES
+    table = Table(Column("Case", no_wrap=True), "Subject", Column("Found", no_wrap=True),
+                  Column("Planted", no_wrap=True), "Every planted item, no false hits", title="3. Results",
+                  caption="/".join(SHORT[s] for s in searched))
     for ref, subj, items in results:
         c = Counter(i["source"] for i in items)
-        exp = subj["expected"]
-        table.add_row(ref, subj["names"][0], str(c["gmail"]), str(c["drive"]), str(c["sheets"]),
-                      f"{len(exp['gmail'])}/{len(exp['drive'])}/{len(exp['sheets'])}")
+        exp = expected_counts(subj, searched)  # expected.json's 'expected' and 'other_sources' together
+        got = check(subj, items, searched)
+        ok = "yes" if not any(got.values()) else f"NO: {len(got['missed'])} missed, {len(got['false_hits'])} false"
+        table.add_row(ref, subj["names"][0], "/".join(str(c[s]) for s in searched),
+                      "/".join(str(exp[s]) for s in searched), ok)
     console.print(table)
     if verdict is not None:
         console.print(Panel.fit(str(verdict), title="4. Audit trail verified"))

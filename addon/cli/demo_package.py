@@ -52,7 +52,9 @@ def show_tracker_and_package(services, dpo: str, refs: list[str]) -> None:
         c = result.counts
         console.print(Panel.fit(
             f"{result.ref}: {result.path}\n{c.get('gmail', 0)} emails (.eml originals, or redacted HTML copies), "
-            f"{c.get('drive', 0)} Drive files (Docs exported; redacted copies where they name others), {c.get('sheets', 0)} sheet extracts (the subject's rows only), index.csv, manifest.json "
+            f"{c.get('drive', 0)} Drive files (Docs exported; redacted copies where they name others), {c.get('sheets', 0)} sheet extracts (the subject's rows only), "
+            f"{c.get('calendar', 0)} calendar events (.ics), {c.get('contacts', 0)} contacts (.vcf), {c.get('chat', 0)} "
+            f"Chat messages (JSON + HTML), {c.get('forms', 0)} Forms responses (CSV), index.csv, manifest.json "
             f"(SHA-256 of every file), report.html (Art. 15 information from the sandbox demo template, which the report "
             f"says; a real organisation runs 'dsar init' and fills in its own)\n"
             f"manifest check: {'OK' if not problems else '; '.join(problems)}; "

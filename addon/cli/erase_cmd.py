@@ -138,7 +138,9 @@ def _preview_lines(pre: dict) -> list[str]:
     if pre["already_done"]:
         lines.append(f"{pre['already_done']} item(s) already done by an earlier attempt (not repeated).")
     if pre["manual"]:
-        lines.append(f"{len(pre['manual'])} Doc(s) left for manual redaction (the run does not touch them).")
+        from ..erasure.workspace import awaiting_summary  # worded per source: Docs, Forms, Other contacts, Chat
+
+        lines.append(f"{awaiting_summary(pre['manual'])} (the run does not touch them).")
     if pre["exempt"]:
         lines.append(f"{pre['exempt']} item(s) exempt (kept).")
     if pre["scopes"]:
@@ -151,8 +153,10 @@ def _remaining(result: dict) -> str:
     left = result.get("awaiting_manual_redaction") or []
     if result.get("status", "erased") == "erased" or not left:
         return "is erased"
+    from ..erasure.workspace import awaiting_summary
+
     paths = "; ".join(m.get("path") or m["id"] for m in left[:5]) + ("; …" if len(left) > 5 else "")
-    return (f"is erased except {len(left)} Doc{'s' if len(left) != 1 else ''} awaiting manual redaction: "
+    return (f"is erased except {awaiting_summary(left)}: "
             f"{paths} (status erasure_partial)")
 
 
@@ -166,6 +170,7 @@ def run_cmd(ref: str, dry_run: bool, yes: bool, as_json: bool) -> None:
 
     Asks for confirmation at a terminal; a script passes --yes. --dry-run shows what would be done."""
     from ..erasure.execute import preview_run, run_erasure
+    from ..erasure.workspace import awaiting_note
     from ..search.display import where
 
     services, who = _services()
@@ -179,7 +184,7 @@ def run_cmd(ref: str, dry_run: bool, yes: bool, as_json: bool) -> None:
         for a in pre["would"]:
             t.add_row(a["source"], a["account"], Text(_where(a)), a["action"])
         for m in pre["manual"]:
-            t.add_row(m["source"], m["account"], Text(where(m)), "left for manual redaction")
+            t.add_row(m["source"], m["account"], Text(where(m)), Text(awaiting_note(m)))
         console.print(t)
         for line in _preview_lines(pre):
             console.print(line, markup=False)
@@ -219,6 +224,7 @@ def run_cmd(ref: str, dry_run: bool, yes: bool, as_json: bool) -> None:
 def verify_cmd(ref: str, as_json: bool) -> None:
     """Search again; the case becomes verified only if nothing is left outside exemptions and Trash (exit 1 if not)."""
     from ..erasure.verify import verify_erasure
+    from ..erasure.workspace import awaiting_summary
     from ..search.display import where
 
     services, who = _services()
@@ -236,8 +242,9 @@ def verify_cmd(ref: str, as_json: bool) -> None:
                 t.add_row(kind, i["source"], i["account"], Text(where(i)), Text(note))
         console.print(t)
         console.print("[green]Verified[/]: nothing left outside exemptions and Trash." if result["verified"] else
-                      f"[red]Not verified[/]: {len(result['remaining'])} item(s) remain, {len(result['manual'])} "
-                      "await manual redaction. Deal with them (or re-plan) and verify again.")
+                      f"[red]Not verified[/]: {len(result['remaining'])} item(s) remain, "
+                      f"{escape(awaiting_summary(result['manual']) or '0 awaiting manual redaction')}. "
+                      "Deal with them (or re-plan) and verify again.")
     if not result["verified"]:
         sys.exit(ExitCode.CHECK_FAILED)
 

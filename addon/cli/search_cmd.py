@@ -65,8 +65,10 @@ def show_estimate(services, ref: str, actor: str, as_json: bool, plan_only: bool
 def search_with_progress(services, ref: str, actor: str, quiet: bool = False, **kw) -> list[dict]:
     """Run the search showing progress on stderr: a rich bar on a terminal, a few plain lines otherwise.
     Ctrl-C becomes :class:`~addon.errors.Interrupted` (exit 130): the job is saved and resumes."""
+    from ..search.coverage import enabled_sources, units_phrase
     from ..search.service import run_search
 
+    what = units_phrase(enabled_sources(services.settings))  # the sources this search covers, in words
     try:
         if quiet:
             return run_search(services, ref, actor, **kw)
@@ -75,7 +77,7 @@ def search_with_progress(services, ref: str, actor: str, quiet: bool = False, **
 
             def line(p) -> str:
                 last = f" (last finished: {p.last_unit})" if p.last_unit else ""
-                return (f"mailboxes and Drives · {p.fetched}/{p.candidates} messages and files read · "
+                return (f"{what} · {p.fetched}/{p.candidates} messages and files read · "
                         f"{p.items} items · {rate(p)}{last}")
 
             last: list = []
@@ -95,7 +97,7 @@ def search_with_progress(services, ref: str, actor: str, quiet: bool = False, **
 
             def show(p) -> None:
                 bar.update(task, total=max(p.candidates, 1), completed=p.fetched,
-                           detail=f"{p.items} items · {p.units_done}/{p.units_total} mailboxes+drives · {rate(p)}")
+                           detail=f"{p.items} items · {p.units_done}/{p.units_total} {what} · {rate(p)}")
 
             return run_search(services, ref, actor, on_progress=show, **kw)
     except KeyboardInterrupt:  # before or after the job's own handling (which raises Interrupted itself)

@@ -23,6 +23,7 @@ from .exemptions import Policy
 from .plan import ADMIN_RESTORE_DAYS, TRASH_DAYS, item_id
 from .planner import check_case
 from .snapshot import label_names, reading_purpose
+from .workspace import awaiting_note
 
 VERIFY_RUN = 1  # the search run number of verification (run 0 is the original search)
 
@@ -59,7 +60,7 @@ def classify(found: list[dict], plan: dict, run: dict, labels: dict[str, dict[st
             out["unreadable"].append({**base, "note": f"could not be read automatically ({it['unreadable'].get('reason', '')}); "
                                                   "check it by hand"})
         elif planned.get(key, {}).get("action") == "redact_manually":
-            out["manual"].append({**base, "note": "awaiting manual redaction (the Doc still mentions the subject)"})
+            out["manual"].append({**base, "note": awaiting_note({**planned[key], **it})})  # worded per source
         else:
             why = "not in the approved plan (new since the plan?)" if key not in planned and it["source"] != "sheets" \
                 else "still present after the run"

@@ -21,6 +21,7 @@ A 404 is "already gone" (or ours, when an earlier crashed attempt sent the chang
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
 from googleapiclient.errors import HttpError
@@ -101,6 +102,37 @@ def plan_action(it: Mapping[str, Any]) -> dict:
             "submitted": it.get("submitted", ""), "action": "redact_manually", "link": link,
             "why": f"a Forms response: the Forms API cannot delete responses; delete by hand in Forms ({link}, "
                    "Responses › Individual, find the response, Delete), then run 'dsar erase verify'"}
+
+
+#: what a by-hand item is waiting for, per source (``dsar erase verify`` and the run's summary)
+_AWAITING = {
+    "contacts": ("Other contact", "awaiting deletion by hand (the 'Other contact' is still in Google Contacts: "
+                                  f"{OTHER_CONTACTS_LINK})"),
+    "chat": ("Chat message", "awaiting deletion by its sender or a space manager (the Chat message is still in "
+                             "the space)"),
+    "forms": ("Forms response", "awaiting deletion by hand in Forms (the response is still in the form{link})"),
+    "calendar": ("event", "awaiting deletion by hand in Calendar (the event still mentions the subject)"),
+}
+DOC_AWAITING = ("Doc", "awaiting manual redaction (the Doc still mentions the subject)")
+
+
+def awaiting_note(item: Mapping[str, Any]) -> str:
+    """Why a ``redact_manually`` item is still there, in its source's words (a Doc is redacted, a Forms
+    response or an Other contact is deleted by hand, a Chat message by its sender)."""
+    what, note = _AWAITING.get(item.get("source", ""), DOC_AWAITING)
+    link = f": {FORM_LINK.format(form_id=item['form_id'])}" if item.get("form_id") else ""
+    return note.format(link=link) if "{link}" in note else note
+
+
+def awaiting_summary(items: Sequence[Mapping[str, Any]]) -> str:
+    """``1 Doc awaiting manual redaction, 1 Forms response awaiting deletion by hand``: counts per kind."""
+    kinds = Counter(_AWAITING.get(i.get("source", ""), DOC_AWAITING)[0] for i in items)
+    parts = []
+    for what, n in kinds.items():
+        verb = "awaiting manual redaction" if what == "Doc" else (
+            "awaiting deletion by its sender" if what == "Chat message" else "awaiting deletion by hand")
+        parts.append(f"{n} {what}{'s' if n != 1 else ''} {verb}")
+    return ", ".join(parts)
 
 
 def persistence_warnings(actions: Sequence[Mapping[str, Any]]) -> list[dict]:

@@ -4,15 +4,19 @@ package), returned to the page and never stored: no cache, no file, no log; the 
 call, not the content."""
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from audit.context import Purpose, acting
 from scopes.registry import scopes_for_operations
 
 from .. import extract
+from ..errors import DsarError
 from ..export.package import LEGAL_BASIS
-from ..search.content import message_text
+from ..redaction.mailview import mail_view
+from ..redaction.model import Part
 from .groups import Group
+from .proposed import proposed_view
 
 MAX_CHARS = 20_000  # a preview, not the package: enough to decide
 _HEADERS = ("from", "to", "cc", "date", "subject")
@@ -24,11 +28,30 @@ def _purpose(case, actor: str) -> Purpose:
 
 
 def _gmail(services, item: dict) -> dict[str, Any]:
+    """The message in raw form, as the package copies it, read as the redacted copy reads it
+    (:func:`addon.redaction.mailview.mail_view`), so the proposed redactions are the package's."""
     svc = services.clients.gmail(item["account"], scopes_for_operations(["gmail.export_raw"]))
-    msg = svc.users().messages().get(userId="me", id=item["message_id"], format="full").execute()
-    text = message_text(msg)
-    return {"headers": {h: text.headers.get(h, "") for h in _HEADERS if text.headers.get(h)},
-            "text": "\n\n".join(text.bodies), "attachments": list(text.filenames)}
+    msg = svc.users().messages().get(userId="me", id=item["message_id"], format="raw").execute()
+    raw = base64.urlsafe_b64decode(str(msg.get("raw", "")) + "=" * (-len(str(msg.get("raw", ""))) % 4))
+    view = mail_view(raw)
+    headers = {h.lower(): "\n".join(v) for h, v in view.headers.items() if v}
+    if view.date:
+        headers["date"] = view.date
+    labels = {p.name: _label(p.name, view) for p in view.parts}
+    return {"headers": {h: headers[h] for h in _HEADERS if h in headers}, "text": view.text("body"),
+            "attachments": [p.text for p in view.parts if p.name.startswith("attachment-name:")],
+            "_parts": view.parts, "_raw": raw, "_labels": labels}
+
+
+def _label(name: str, view) -> str:
+    kind, _, n = name.partition(":")
+    if kind == "header":
+        return n
+    if kind == "body":
+        return "Text"
+    if kind == "attachment-name":
+        return f"Attachment {n}: name"
+    return f"Attachment {n}: " + view.text(f"attachment-name:{n}")
 
 
 def _drive(services, item: dict) -> dict[str, Any]:
@@ -38,7 +61,8 @@ def _drive(services, item: dict) -> dict[str, Any]:
     if mime.startswith("application/vnd.google-apps."):
         data = drive.files().export(fileId=item["file_id"], mimeType="text/plain").execute()
         body = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
-        return {"headers": {"file": item.get("path") or meta.get("name", "")}, "text": body}
+        return {"headers": {"file": item.get("path") or meta.get("name", "")}, "text": body,
+                "_parts": [Part("content", body)], "_labels": {"content": "Text"}}
     data = drive.files().get_media(fileId=item["file_id"], supportsAllDrives=True).execute()
     try:
         got = extract.extract(data, mime, meta.get("name", ""))
@@ -50,7 +74,9 @@ def _drive(services, item: dict) -> dict[str, Any]:
         row = next((r for r in got.rows if r.row == item["row"] and r.sheet == item.get("sheet", r.sheet)), None)
         if row is not None:
             return {"headers": {"file": item.get("path", ""), "row": str(item["row"])}, "text": "\t".join(row.cells)}
-    return {"headers": {"file": item.get("path", "")}, "text": got.all_text()}
+    text = got.all_text()
+    return {"headers": {"file": item.get("path", "")}, "text": text, "_parts": [Part("content", text)],
+            "_labels": {"content": "Text"}}
 
 
 def _sheets(services, item: dict) -> dict[str, Any]:
@@ -63,17 +89,28 @@ def _sheets(services, item: dict) -> dict[str, Any]:
     header, row = (vals + [[], []])[:2]
     pairs = [f"{h or '(column ' + str(n + 1) + ')'}: {c}" for n, (h, c) in
              enumerate(zip(list(header) + [""] * max(0, len(row) - len(header)), row)) if str(c).strip()]
-    return {"headers": {"sheet": f"{item.get('path', '')} › {item['sheet']} › row {item['row']}"}, "text": "\n".join(pairs)}
+    names = [h or f"(column {n + 1})" for n, h in enumerate(list(header) + [""] * max(0, len(row) - len(header)))]
+    return {"headers": {"sheet": f"{item.get('path', '')} › {item['sheet']} › row {item['row']}"},
+            "text": "\n".join(pairs),
+            "_parts": [Part(f"cell:{n}", str(c)) for n, c in enumerate(row)],
+            "_labels": {f"cell:{n}": names[n] for n in range(len(row))}}
 
 
-def fetch_preview(services, case, group: Group, actor: str) -> dict[str, Any]:
-    """The primary copy's text, cut to :data:`MAX_CHARS`. Raises what Google raises (the page says so)."""
+def fetch_preview(services, case, group: Group, actor: str, *, redactions: bool = True) -> dict[str, Any]:
+    """The primary copy's text, cut to :data:`MAX_CHARS`, and (``parts``) each piece of it with the
+    redactions the package would make. Raises what Google raises (the page says so)."""
     item = group.primary
     fetch = {"gmail": _gmail, "drive": _drive, "sheets": _sheets}.get(item.get("source"))
     if fetch is None:
         return {"headers": {}, "text": "", "note": f"no preview for {item.get('source')} items yet"}
     with acting(_purpose(case, actor)):
         out = fetch(services, item)
+        parts, raw, labels = out.pop("_parts", None), out.pop("_raw", None), out.pop("_labels", None)
+        if parts is not None and redactions:
+            try:  # what the package would hide: proposed now, staff's changes applied (addon/review/proposed.py)
+                out["parts"] = proposed_view(services, case, group, parts, raw=raw, labels=labels, limit=MAX_CHARS)
+            except DsarError as e:  # e.g. the directory cannot be read: the text is still shown, and why not
+                out["redaction_error"] = str(e)
     text = out.get("text", "")
     if len(text) > MAX_CHARS:
         out["text"] = text[:MAX_CHARS] + "\n…"

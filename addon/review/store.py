@@ -11,6 +11,7 @@ the case key like case notes (shredding the key makes them unreadable; who decid
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
@@ -163,7 +164,23 @@ class ReviewStore:
                            redactions_added=added, redactions_removed=removed)
 
     def purge(self, ref: str) -> None:
-        """Drop a shredded case's sealed review text (who and when stay, like case notes)."""
+        """Drop a shredded case's review data (see :func:`purge_review`)."""
         with self.cases._tx() as db:
-            self.cases._x(db, "UPDATE review_decisions SET sealed=NULL WHERE ref=?", (ref,))
-            self.cases._x(db, "UPDATE review_log SET sealed=NULL WHERE ref=?", (ref,))
+            purge_review(self.cases, db, ref)
+
+
+def purge_review(cases: Any, db: Any, ref: str) -> None:
+    """In the case store's transaction ``db``: drop a shredded case's current decisions (they point at the
+    results, which go too, and hold the not-a-match fold keys), and the sealed notes and staff redactions of
+    its log. The log keeps who decided, what and when, under each item's key replaced by a random token, so
+    which message, file or row held the subject's data is not kept. Creates the tables if the case store
+    never held a review (a case shredded before any decision)."""
+    for ddl in _DDL:
+        cases._x(db, ddl)
+    cases._x(db, "DELETE FROM review_decisions WHERE ref=?", (ref,))
+    rows = cases._x(db, "SELECT DISTINCT item_key FROM review_log WHERE ref=? AND item_key NOT LIKE ?",
+                    (ref, "purged:%")).fetchall()
+    for (key,) in rows:
+        gone = "purged:" + secrets.token_hex(8)  # random: nothing to confirm a guessed key against
+        cases._x(db, "UPDATE review_log SET item_key=? WHERE ref=? AND item_key=?", (gone, ref, key))
+    cases._x(db, "UPDATE review_log SET sealed=NULL WHERE ref=?", (ref,))

@@ -105,3 +105,16 @@ def coverage_lines(statement: Iterable[dict[str, str]]) -> list[str]:
     """The statement as short lines for the terminal (``dsar config check``)."""
     words = {"searched": "searched", "off": "switched off", "unreachable": "no API reaches it"}
     return [f"{e['label']}: {words[e['status']]}" + (f" — {e['advice']}" if e["advice"] else "") for e in statement]
+
+
+#: what one search unit of each source covers, as the progress line counts them ("3/12 mailboxes and Drives")
+_UNIT_WORDS = {"gmail": "mailboxes", "drive": "Drives", "shared": "Drives", "calendar": "calendars",
+               "contacts": "contact lists", "chat": "Chat spaces", "forms": "forms"}
+
+
+def units_phrase(sources: Iterable[str]) -> str:
+    """The units of a search in words, from the sources (or unit keys, ``calendar:a@x``) it covers:
+    ``mailboxes and Drives``, or ``mailboxes, Drives, calendars and Chat spaces`` when those are on."""
+    kinds = {s.split(":", 1)[0] for s in sources}
+    words = list(dict.fromkeys(w for k, w in _UNIT_WORDS.items() if k in kinds)) or ["mailboxes", "Drives"]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -16,6 +16,7 @@ from audit.context import Purpose, acting
 from scopes import registry
 
 from ..errors import GoogleError, Interrupted
+from .coverage import units_phrase
 from .drive import DriveUnit, list_shared_drives
 from .gmail import GmailUnit
 from .reuse import now_iso, previous_run
@@ -228,7 +229,7 @@ class SearchJob:
                                 error="interrupted by the user (Ctrl-C)")
         left = sum(1 for u in state["units"].values() if not u.get("finished"))
         raise Interrupted(f"interrupted: run the same command to resume ('dsar search {self.ref}'); "
-                          f"{len(state['units']) - left} of {len(state['units'])} mailboxes and Drives are "
+                          f"{len(state['units']) - left} of {len(state['units'])} {units_phrase(state['units'])} are "
                           "finished, the others continue where they stopped") from None
 
     def _unit(self, kind, acct, ust, save, emit, prog, shared: dict | None = None) -> Callable[[], None]:

@@ -172,7 +172,8 @@ def action(f: RowFacts, today: dt.date | None = None) -> str:
         elif f.exported:
             step = f"Send the package to the subject, then: dsar case status {f.ref} responded"
         else:
-            step = f"Review results, then build the package: dsar export {f.ref}"
+            step = (f"Review the results (include, exclude, not a match): dsar review {f.ref}; then build the "
+                    f"package: dsar export {f.ref}")
     else:
         step = steps.get(f.status, "")
     if f.estimate and f.status in ("received", "identity_check", "searching"):

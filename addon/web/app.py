@@ -116,6 +116,9 @@ def create_app(services: Services | None = None, *, base_url: str | None = None,
     from . import rights
 
     app.register_blueprint(rights.bp)  # rectification, restriction, objection, opt-out steps (issue 15)
+    from . import review_cards
+
+    app.register_blueprint(review_cards.bp)  # review decisions in the sidebar's cards (issue 14)
     if settings.sandbox_url:
         from .preview import views as preview
 

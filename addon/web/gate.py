@@ -138,7 +138,13 @@ def addon_endpoint(bp: Blueprint, name: str, *, needs: Callable[[Ctx], Iterable[
 
 
 def step_scopes(step: str) -> Callable[[Ctx], Iterable[str]]:
-    return lambda ctx: registry.scopes_for_step(step)
+    """The step's scopes, with those of the optional sources the organisation enabled (incremental consent)."""
+    def needs(ctx: Ctx) -> Iterable[str]:
+        from ..search.coverage import optional_enabled
+
+        return registry.scopes_for_step(step, sources=optional_enabled(ctx.services.settings))
+
+    return needs
 
 
 def operation_scopes(*ops: str) -> Callable[[Ctx], Iterable[str]]:

@@ -119,6 +119,33 @@ def decide(ref: str) -> Any:
     return jsonify(items=[g.public() for g in groups if g.fold in wanted], counts=counts(groups))
 
 
+@bp.post("/review/<ref>/redactions")
+def redactions(ref: str) -> Any:
+    """Staff's change to one thing's proposed redactions, as ``dsar redact add|remove|clear`` makes it
+    (:func:`addon.redaction.changes.change_redactions`): ``{"id", "remove": [ids]}``, ``{"id", "add": text,
+    "kind"}`` or ``{"id", "clear": true}``. The page then fetches the preview again."""
+    from ..redaction.changes import change_redactions
+
+    ref = ref.strip().upper()
+    email, blocked = _gate(ref, api=True)
+    if blocked is not None:
+        return blocked
+    body = request.get_json(silent=True) or {}
+    if not secrets.compare_digest(str(request.headers.get("X-CSRF-Token", "")), session.get("review_csrf") or "-"):
+        return jsonify(error="this page is stale: reload it"), 403
+    remove = body.get("remove") or []
+    if not isinstance(remove, list):
+        return jsonify(error="remove: a list of redaction ids"), 400
+    add = str(body.get("add") or "")
+    try:
+        g, d = change_redactions(_web().services, ref, str(body.get("id") or ""), email,
+                                 add=[add] if add.strip() else (), kind=str(body.get("kind") or "name"),
+                                 remove=[str(r) for r in remove], clear=bool(body.get("clear")))
+    except DsarError as e:
+        return jsonify(error=str(e)), 404 if isinstance(e, NotFound) else 409 if e.exit_code == 6 else 400
+    return jsonify(id=g.id, added=len(d.redactions_added), removed=list(d.redactions_removed), by=d.by, at=d.at)
+
+
 @bp.get("/review/<ref>/preview/<item>")
 def preview(ref: str, item: str) -> Any:
     ref = ref.strip().upper()

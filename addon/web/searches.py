@@ -98,7 +98,10 @@ def start_search(web: Any, case: Case, user: str) -> Started:
         if record is None or not record.get("refresh_token"):
             return Started(sign_in="Searches run in the background after this card has returned, so they need "
                                    "your permission to work while the sidebar is closed. Sign in once.")
-        missing = registry.missing_scopes(record.get("scopes") or (), "search")
+        from ..search.coverage import optional_enabled  # the enabled optional sources' read scopes too
+
+        missing = registry.missing_scopes(record.get("scopes") or (), "search",
+                                          sources=optional_enabled(services.settings))
         if missing:
             return Started(sign_in="Your sign-in does not yet allow searching: grant "
                                    + ", ".join(short(s) for s in missing) + ".")

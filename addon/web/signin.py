@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session
@@ -77,9 +78,15 @@ def redirect_allowed(uri: str, allowed: tuple[str, ...], sandbox: bool) -> bool:
     return sandbox and parts.scheme == "http" and parts.hostname in _LOOPBACK and parts.path == CALLBACK
 
 
-def _scopes(purpose: str) -> list[str]:
-    """Least privilege: the auditor view needs only who you are; background searches need the search step."""
-    return list(IDENTITY_SCOPES) + ([] if purpose == "audit" else list(registry.scopes_for_step("search")))
+def _scopes(purpose: str, settings: Any = None) -> list[str]:
+    """Least privilege: the auditor view needs only who you are; background searches need the search step,
+    with the read scopes of the optional sources (Calendar, Contacts, Chat, Forms) the organisation enabled."""
+    if purpose == "audit":
+        return list(IDENTITY_SCOPES)
+    from ..search.coverage import optional_enabled
+
+    on = optional_enabled(settings) if settings is not None else ()
+    return list(IDENTITY_SCOPES) + list(registry.scopes_for_step("search", sources=on))
 
 
 def _safe_next(target: str | None) -> str:
@@ -112,7 +119,7 @@ def start() -> Response | tuple[str, int]:
     web = current_app.extensions["dsar"]
     purpose = "audit" if request.args.get("for") == "audit" else "search"
     try:
-        flow, _ = _flow(web, _scopes(purpose))
+        flow, _ = _flow(web, _scopes(purpose, web.services.settings))
     except DsarError as e:
         return _page("Sign-in is not configured", str(e), 500)
     extra = {"login_hint": request.args["login_hint"]} if request.args.get("login_hint") else {}

@@ -100,3 +100,49 @@ def test_only_staff_and_the_dpo_review_and_decisions_need_the_page(page, addon):
                       cookies=cookies, timeout=10)
     assert r.status_code == 403
     assert review_store(addon.services).load(ref) == {}
+
+
+def test_preview_shows_proposed_redactions_and_staff_change_them(page, addon):
+    """The preview marks what the package would hide; staff keep one proposal visible (×) and hide a word of
+    their own, as 'dsar redact remove|add' would, and the decision holds both."""
+    from addon.review.preview import fetch_preview
+
+    ref = _case(addon)
+    case, groups = review_list(addon.services, ref)
+    chosen = None
+    for g in (g for g in groups if g.primary["source"] == "gmail"):
+        body = fetch_preview(addon.services, case, g, STAFF)
+        live = [r for p in body.get("parts", []) for r in p["redactions"] if not r["removed"]]
+        if len(live) >= 2 and any(p["name"] == "body" and len(p["text"]) > 40 for p in body["parts"]):
+            chosen = (g, live)
+            break
+    assert chosen, "no email of Jane's case names other people"
+    g, live = chosen
+    _sign_in(page, f"{addon.url}/review/{ref}", STAFF)
+    page.locator(f'tr.item[data-id="{g.id}"]').click()
+    page.keyboard.press("p")
+    marks = page.locator("#preview mark.redaction:not(.removed)")
+    marks.first.wait_for()
+    assert marks.count() == len(live)
+    assert "jane.doe@example.com" not in " ".join(marks.all_inner_texts()).lower()  # never the requester
+    first = marks.first.get_attribute("data-rid")
+    marks.first.locator("button.unredact").click()  # keep this one visible
+    page.locator(f'#preview mark.redaction.removed[data-rid="{first}"]').wait_for()
+    assert page.locator("#preview mark.redaction:not(.removed)").count() == len(live) - 1
+
+    body_text = page.locator('#preview pre[data-part="body"]').inner_text()
+    word = next(w.strip(".,;:!?()\"'") for w in body_text.split()
+                if len(w.strip(".,;:!?()\"'")) >= 7 and w.strip(".,;:!?()\"'").isalpha() and "jane" not in w.lower())
+    page.fill("#redact-text", word)
+    page.click("#redact-add")
+    page.locator('#preview mark.redaction[data-origin="staff"]').first.wait_for()
+    assert word.lower() in page.locator('#preview mark.redaction[data-origin="staff"]').first.inner_text().lower()
+    screenshot(page, "review-redactions-1280", "review-redactions.png")
+
+    d = review_store(addon.services).load(ref)[g.keys[0]]
+    assert d.redactions_removed == [first] and d.redactions_added == [{"kind": "name", "text": word}]
+    assert d.by == STAFF
+    page.click("#redact-clear")  # back to the proposals
+    page.wait_for_function("n => document.querySelectorAll('#preview mark.redaction:not(.removed)').length === n "
+                           "&& !document.querySelector('#preview mark.redaction.removed')", arg=len(live))
+    assert review_store(addon.services).load(ref)[g.keys[0]].redactions_removed == []

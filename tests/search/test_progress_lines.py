@@ -40,3 +40,22 @@ def test_search_in_a_pipe_writes_plain_lines(sandbox_factory, product, demo_fixt
     assert re.search(rf"Searching {ref}: (\d+)/\1 mailboxes and Drives", r.output)  # the last line: all done
     before_table = r.output.split("items found")[0]  # the results table has its own box lines
     assert not BAR_GLYPHS.search(before_table)
+
+
+def test_progress_names_the_sources_searched(sandbox_factory, product, demo_fixture, monkeypatch):
+    monkeypatch.setenv("DSAR_SOURCES", "calendar,chat")
+    server = sandbox_factory(demo_fixture, quota=False)
+    services = product(server)
+    ref = _case(services, demo_fixture).ref
+    r = CliRunner().invoke(main, ["search", ref, "--workers", "2"])
+    assert r.exit_code == 0, r.output
+    assert re.search(rf"Searching {ref}: (\d+)/\1 mailboxes, Drives, calendars and Chat spaces ·", r.output), r.output
+    assert "contact lists" not in r.output and "mailboxes and Drives" not in r.output
+
+
+def test_units_phrase_from_sources_or_unit_keys():
+    from addon.search.coverage import units_phrase
+
+    assert units_phrase(("gmail", "drive", "sheets")) == "mailboxes and Drives"
+    assert units_phrase(("gmail", "drive", "sheets", "contacts", "forms")) == "mailboxes, Drives, contact lists and forms"
+    assert units_phrase(["gmail:a@x", "shared:0A1", "forms:organisation"]) == "mailboxes, Drives and forms"

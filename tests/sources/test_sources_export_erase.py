@@ -66,6 +66,10 @@ def test_access_package_holds_each_source_in_its_own_form(company):
     report = files["report.html"].decode("utf-8")
     assert "Calendar events" in report and "Google Chat messages" in report and "Form responses" in report
     assert "Vault&#39;s GROUPS corpus" in report or "Vault's GROUPS corpus" in report  # coverage statement
+    # stated once: the methodology ("How we searched") points at the coverage table instead of repeating it
+    assert "How we searched" in report and 'href="#coverage"' in report
+    assert report.count("GROUPS corpus") == 1 and report.count("Meet audit log") <= 1
+    assert "accounts suspended in the directory" in report  # what only the methodology says is still said
     index = files["index.csv"].decode("utf-8")
     assert index.count("calendar/") == 2 and "contacts/" in index and "forms/" in index
 
@@ -128,6 +132,10 @@ def test_erasure_deletes_where_google_allows_and_leaves_the_rest_by_hand(company
     ver = verify_erasure(services, ref, AGENT)
     assert not ver["remaining"] and not ver["verified"]
     assert {m["key"] for m in ver["manual"]} == {other[0]["key"], form[0]["key"]}
+    notes = {m["source"]: m["note"] for m in ver["manual"]}  # worded per source, never "the Doc"
+    assert notes["contacts"].startswith("awaiting deletion by hand") and "contacts.google.com/other" in notes["contacts"]
+    assert notes["forms"].startswith("awaiting deletion by hand in Forms") and form[0]["link"] in notes["forms"]
+    assert not any("Doc" in n for n in notes.values())
 
     # each action under its own step-scoped grant, on the audit trail with its method
     recs = [r for r in services.trail.records(before) if r.get("case") == ref]

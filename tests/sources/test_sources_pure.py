@@ -118,3 +118,15 @@ def test_queued_search_fans_the_enabled_sources_out_too():
     assert unit_keys(state) == ["gmail:a@x.test", "drive:a@x.test", "gmail:b@x.test", "drive:b@x.test", "shared:d1",
                                 "chat:a@x.test", "chat:b@x.test", "forms:organisation"]
     assert unit_keys({**state, "sources": []})[-1] == "shared:d1"  # a job from before these sources
+
+
+def test_by_hand_items_are_worded_per_source():
+    from addon.erasure.workspace import awaiting_note, awaiting_summary
+
+    assert awaiting_note({"source": "drive"}) == "awaiting manual redaction (the Doc still mentions the subject)"
+    assert "Other contact" in awaiting_note({"source": "contacts"})
+    assert "sender or a space manager" in awaiting_note({"source": "chat"})
+    assert awaiting_note({"source": "forms", "form_id": "F1"}).endswith("docs.google.com/forms/d/F1/edit#responses)")
+    got = awaiting_summary([{"source": "drive"}, {"source": "forms"}, {"source": "forms"}, {"source": "chat"}])
+    assert got == ("1 Doc awaiting manual redaction, 2 Forms responses awaiting deletion by hand, "
+                   "1 Chat message awaiting deletion by its sender")

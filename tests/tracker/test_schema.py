@@ -55,6 +55,9 @@ def test_shredded_case_shows_no_identifiers_or_counts():
 
 def test_action_names_the_next_command():
     assert "dsar export DSAR-2026-0001" in schema.action(facts())
+    before = schema.action(facts())  # review comes before the package
+    assert "dsar review DSAR-2026-0001" in before
+    assert before.index("dsar review DSAR-2026-0001") < before.index("dsar export DSAR-2026-0001")
     assert "responded" in schema.action(facts(exported=True))
     assert "dsar case resume" in schema.action(facts(paused_since=D(2026, 3, 5)))
     during = D(2026, 3, 20)

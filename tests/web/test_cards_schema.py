@@ -12,12 +12,13 @@ import pytest
 
 from addon.cases.model import Case
 from addon.subjects.identifiers import Subject
-from addon.web.cards import cases, context, jobs, manage, notices, responses, rights
+from addon.web.cards import cases, context, jobs, manage, notices, responses, review, rights
 from addon.web.cards.cases import CaseForm
 from addon.web.cards.context import FileVerdict, Sender
 from addon.web.cards.links import Links
 from addon.web.cards.manage import Manage, PlanSummary
 from addon.web.cards.rights import RightsView
+from addon.web.cards.review import ReviewView
 from addon.web.cards.schema import card_problems, card_schema
 
 TODAY = dt.date(2025, 6, 20)
@@ -113,6 +114,7 @@ def samples() -> Iterator[tuple[str, Callable, dict]]:
                                                              reason="role: searching needs the staff or dpo role")
     yield "sign_in_card", notices.sign_in_card, dict(links=LINKS, reason="Sign in once.", user="a@b.c")
     yield from rights_samples()
+    yield from review_samples()
 
 
 RECTIFY_PLAN = PlanSummary("12" * 32, {"update_cells": 2, "cells": 3, "edit_manually": 1, "cannot_edit": 1, "review": 1,
@@ -168,6 +170,32 @@ def rights_samples() -> Iterator[tuple[str, Callable, dict]]:
             "recipients": [{"domain": f"<b>firm{i}</b>.example", "count": 1, "how": ["emailed"]} for i in range(n)]})
 
 
+REVIEW_ITEMS = [{"id": f"{i:08x}", "fold": f"msg:{i}@x", "status": "undecided", "source": src,
+                 "where": f"<b>Eve</b> O'Brien's call {i}", "why_matched": "name in body; <script> in subject",
+                 "check": "<b>check</b> by hand" if i % 2 else "",
+                 "copies": [{"key": f"gmail:a:m{i}", "account": "a@example.org", "where": "x"}] * (1 + i % 3),
+                 "code": None, "note": None, "by": None, "at": None}
+                for i, src in enumerate(["gmail", "gmail", "drive", "sheets", "gmail"])]
+CODES = [("Third-party data (<b>third_party</b>)", "third_party"), ("Negotiations", "negotiations")]
+
+
+def review_samples() -> Iterator[tuple[str, Callable, dict]]:
+    base = dict(ref="DSAR-2025-0001", subject="<b>Eve</b> O'Brien", status="review", codes=CODES)
+    views = [
+        ReviewView(**base, items=REVIEW_ITEMS, counts={"undecided": 23, "include": 2}, page=1, pages=5,
+                   undecided_by_source={"gmail": 14, "drive": 5, "sheets": 4},
+                   errors={REVIEW_ITEMS[0]["id"]: {"note": "an exclusion needs a <b>note</b>"},
+                           REVIEW_ITEMS[1]["id"]: {"code": "an exclusion needs an exemption <b>code</b>"}}),
+        ReviewView(**base, items=REVIEW_ITEMS[:2], counts={"undecided": 2}, undecided_by_source={"gmail": 2}),
+        ReviewView(**base, items=REVIEW_ITEMS[:1], counts={"undecided": 11}, page=2, pages=3,
+                   undecided_by_source={"drive": 11}),
+        ReviewView(**base, counts={"undecided": 0, "include": 4, "exclude": 1, "not_a_match": 2}),
+        ReviewView(**{**base, "status": "received"}, reviewable=False),
+    ]
+    for v in views:
+        yield "review_card", review.review_card, dict(links=LINKS, v=v)
+
+
 def rendered_markup(card: dict) -> Iterator[str]:
     """Every string Google renders as (simple) HTML: header, section headers, paragraphs, decorated text.
     Input values, button labels and dropdown items are plain text and are not among them."""
@@ -183,7 +211,7 @@ def rendered_markup(card: dict) -> Iterator[str]:
 
 
 def builders() -> set[str]:
-    return {name for mod in (cases, jobs, context, notices, manage, rights)
+    return {name for mod in (cases, jobs, context, notices, manage, rights, review)
             for name, fn in inspect.getmembers(mod, inspect.isfunction)
             if name.endswith("_card") and fn.__module__ == mod.__name__}
 
@@ -206,7 +234,7 @@ def test_card_is_valid_against_googles_schema(name, build, kwargs):
     assert "<b>Eve</b>" not in shown and "<script>" not in shown and "<i>Jane</i>" not in shown  # user text escaped
     assert "<b>Trash</b>" not in shown and "<b>f0</b>" not in shown and "<b>reason</b>" not in shown
     assert not any(f"<b>{w}</b>" in shown for w in ("Doc", "now", "box", "yet", "short", "no", "busy", "Newsletter",
-                                                     "firm0"))
+                                                     "firm0", "check", "note", "code"))
 
 
 def test_schema_rejects_what_google_rejects():

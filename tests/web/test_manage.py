@@ -101,6 +101,8 @@ def test_build_the_access_package_and_show_where_it_is(addon, tmp_path):
     where = package["sections"][0]["widgets"][0]["decoratedText"]["text"]
     assert Path(where).is_file() and where.endswith(".zip") and case.ref in where
     assert "password" not in json.dumps(package).lower()
+    said = json.dumps(package)  # the package carries the redaction: no "redact by hand" any more
+    assert "redacted copies" in said and "redaction schedule" in said and "redact other people" not in said
 
 
 def test_approve_the_plan_the_card_showed_and_nothing_else(addon):

@@ -135,3 +135,41 @@ def test_user_mode_search_needs_then_uses_the_web_grant(user_mode):
     principals = {r["detail"].rsplit("principal=", 1)[-1] for r in calls}
     assert calls and principals == {STAFF}  # only the signed-in staff member's own mailbox and Drive
     assert all(r["actor"] == STAFF for r in calls)
+
+
+CAL_READ = "https://www.googleapis.com/auth/calendar.events.owned.readonly"
+CONTACTS_READ = "https://www.googleapis.com/auth/contacts.readonly"
+CHAT_READ = "https://www.googleapis.com/auth/chat.messages.readonly"
+
+
+def _asked(addon) -> set[str]:
+    resp = requests.get(addon.url + "/auth/start", params={"login_hint": STAFF}, allow_redirects=False, timeout=10)
+    return set(parse_qs(urlsplit(resp.headers["Location"]).query)["scope"][0].split())
+
+
+def test_sign_in_asks_for_an_optional_source_only_when_the_organisation_enables_it(addon, monkeypatch):
+    monkeypatch.delenv("DSAR_SOURCES", raising=False)
+    assert not _asked(addon) & {CAL_READ, CONTACTS_READ, CHAT_READ}
+    monkeypatch.setenv("DSAR_SOURCES", "calendar,contacts")
+    asked = _asked(addon)
+    assert set(registry.scopes_for_step("search", sources=("calendar", "contacts"))) <= asked
+    assert {CAL_READ, CONTACTS_READ} <= asked and CHAT_READ not in asked  # Chat stays off
+
+
+def test_user_mode_search_asks_for_an_enabled_sources_scope_not_granted(user_mode, monkeypatch):
+    addon = user_mode
+    monkeypatch.delenv("DSAR_SOURCES", raising=False)
+    assert sign_in(addon, requests.Session(), login_hint=STAFF).status_code == 200  # before Calendar was on
+    monkeypatch.setenv("DSAR_SOURCES", "calendar")
+    case = open_case(addon.services, "access", ["Jane Doe"], ["jane.doe@example.com"], [], [], dt.date.today(), STAFF)
+    body = addon.post("/addon/search/start", params={"ref": case.ref}).json()
+    card = cards_in(body)[0]
+    assert card["name"] == "sign_in" and "calendar.events.owned.readonly" in str(card)
+    assert sign_in(addon, requests.Session(), login_hint=STAFF).status_code == 200  # incremental: now asked for it
+    assert CAL_READ in TokenStore(addon.services.settings).get(staff_key(STAFF))["scopes"]
+    assert cards_in(addon.post("/addon/search/start", params={"ref": case.ref}).json())[0]["name"] == "job"
+    job_id = addon.web.runner.latest("addon-search", case.ref)["id"]
+    job = wait_for(lambda: (s := addon.web.runner.status(job_id))["status"] in ("done", "failed") and s, timeout=90)
+    assert job["status"] == "done", job.get("error")
+    cal = [r for r in addon.services.trail.records(case=case.ref) if r["api_method"].startswith("calendar.")]
+    assert cal and {r["detail"].rsplit("principal=", 1)[-1] for r in cal} == {STAFF}

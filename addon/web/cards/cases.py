@@ -135,6 +135,7 @@ def case_card(links: Links, c: Case, today: dt.date, *, job: Mapping[str, Any] |
         acts.append(button("Results", on_action(links.url("results"), {"ref": c.ref}), icon="fact_check"))
         if c.status in ("review", "responded"):  # include / exclude / not a match, on the review page
             acts.append(button("Review", on_link(links.page(f"/review/{c.ref}")), icon="rule"))
+            acts.append(button("Decide here", on_action(links.url("review_card"), {"ref": c.ref}), icon="checklist"))
     if job:
         acts.append(button("Search progress", on_action(links.url("job"), {"job": job["id"]}), icon="hourglass_top"))
     if links.tracker:

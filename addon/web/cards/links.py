@@ -34,6 +34,10 @@ PATHS: dict[str, str] = {
     "restrict_lift": "/addon/restrict/lift",
     "suppress_apply": "/addon/suppression/apply",
     "objection_decide": "/addon/objection/decide",
+    # review decisions in the sidebar (issue 14): addon/web/review_cards.py
+    "review_card": "/addon/review",
+    "review_decide": "/addon/review/decide",
+    "review_bulk": "/addon/review/bulk",
 }
 SHEETS_URL = "https://docs.google.com/spreadsheets/d/"
 

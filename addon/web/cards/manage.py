@@ -99,8 +99,9 @@ def _clock_section(links: Links, c: Case, m: Manage) -> dict[str, Any]:
 def _export_section(links: Links, c: Case, m: Manage) -> dict[str, Any]:
     if not m.can_export:
         return section([])
-    return section([note("A ZIP of the emails, files and sheet rows found, with the Art. 15 report; review it "
-                         "before sending. To encrypt it, use 'dsar export " + c.ref + " --encrypt'."),
+    return section([note("A ZIP of the included emails, files and sheet rows (redacted copies where they show "
+                         "other people's data), with the Art. 15 report and the redaction schedule; decide every "
+                         "item in Review first. To encrypt it, use 'dsar export " + c.ref + " --encrypt'."),
                     *_errors_for(m, "export"),
                     buttons(button("Build the access package", on_action(links.url("export"), {"ref": c.ref}),
                                    icon="inventory_2"))], "Access package")
@@ -175,8 +176,11 @@ def package_card(links: Links, ref: str, result: Mapping[str, Any]) -> Card:
         widgets.append(note(f"not included: {x.get('what', '')}: {x.get('reason', '')}"))
     if len(excluded) > MAX_WARNINGS:
         widgets.append(note(f"{len(excluded) - MAX_WARNINGS} more not included: see manifest.json"))
-    next_step = text(f"Next: review the package (redact other people's data where disclosing it is not "
-                     f"reasonable), check it with <b>dsar export verify</b>, send it, then move the case to "
+    # the sidebar always builds with redaction (no --no-redaction here): say what the package carries
+    carried = (f"Other people's data is hidden in redacted copies ({int(result.get('redactions') or 0)} place(s)); "
+               "the originals in Workspace are unchanged, and the redaction schedule (redactions.csv and the "
+               "report) lists each redaction by item, kind and exemption. ")
+    next_step = text(f"{esc(carried)}Next: check it with <b>dsar export verify</b>, send it, then move the case to "
                      f"<b>responded</b>. ({esc(ref)})")
     return card(f"Access package for {ref}", [
         section(widgets),

@@ -33,7 +33,9 @@ _HERE = Path(__file__).parent
 bp = Blueprint("preview", __name__, template_folder=str(_HERE / "templates"), static_folder=str(_HERE / "static"),
                static_url_path="/preview/static")
 TIMEOUT = 15
-_tokens: dict[tuple[str, tuple[str, ...]], tuple[str, float]] = {}
+#: (sandbox URL, user, scopes) -> (token, expiry): a token is good only at the sandbox that minted it (one
+#: process may talk to several, as the browser tests do, one sandbox per module)
+_tokens: dict[tuple[str, str, tuple[str, ...]], tuple[str, float]] = {}
 _tokens_lock = threading.Lock()
 
 
@@ -58,13 +60,13 @@ def _post(path: str, body: dict[str, Any]) -> dict[str, Any]:
 
 def user_token(user: str, scopes: tuple[str, ...]) -> str:
     """An access token for ``user`` with exactly ``scopes`` (as Google gives an add-on after consent)."""
-    key = (user, tuple(sorted(scopes)))
+    key = (_sandbox(), user, tuple(sorted(scopes)))
     with _tokens_lock:
         hit = _tokens.get(key)
     if hit and hit[1] > time.time() + 60:
         return hit[0]
     info = sandbox_key(_sandbox())
-    creds = service_account.Credentials.from_service_account_info(info, scopes=list(key[1]), subject=user)
+    creds = service_account.Credentials.from_service_account_info(info, scopes=list(key[2]), subject=user)
     creds.refresh(Request())
     expiry = creds.expiry.timestamp() if creds.expiry else time.time() + 3000
     with _tokens_lock:
