@@ -141,7 +141,6 @@ def action(f: RowFacts, today: dt.date | None = None) -> str:
         "searching": f"Search running; re-run to resume: dsar search {f.ref}",
         "erasure_planned": "DPO to review and approve the erasure plan",
         "approved": "Run the approved erasure",
-        "erasure_partial": f"Redact the Doc(s) awaiting manual redaction, then verify: dsar erase verify {f.ref}",
         "erasure_partial": f"Finish what remains by hand (e.g. Docs to redact), then verify: dsar erase verify {f.ref}",
         "erased": "Re-search to verify nothing is left",
         "rectification_planned": "DPO to review and approve the rectification plan",
