@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import Busy, NotFound
+from ..errors import Busy, DsarError, NotFound
 from ..subjects.identifiers import Subject
 from .lifecycle import check_transition
 from .model import Case
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS case_events (
 _CASE_COLS = ("ref, type, status, received, clock_start, due, extended_due, extended, created_by, created_at, "
               "assignee, closed_at, notes, region, subject_sealed, details_sealed")
 _JOB_COLS = "id, ref, kind, status, state, created_at, updated_at, error"
+_SEALED = "sealed_state"  # the one key of a sealed job checkpoint
 
 
 def now_iso() -> str:
@@ -278,15 +279,32 @@ class CaseStore:
                 "INSERT INTO jobs (id, ref, kind, status, state, created_at, updated_at, error) VALUES (?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET status=excluded.status, state=excluded.state,"
                 " updated_at=excluded.updated_at, error=excluded.error",
-                (job_id, ref, kind, status, json.dumps(state), at, at, error),
+                (job_id, ref, kind, status, self._seal_state(ref, job_id, state), at, at, error),
             )
+
+    def _seal_state(self, ref: str, job_id: str, state: dict) -> str:
+        """A job's checkpoint names files, labels and rows of the subject's data: sealed under the case key
+        like the results, bound to its job id; plain only for jobs that belong to no case."""
+        text = json.dumps(state)
+        if not getattr(self.keys, "exists", lambda _ref: False)(ref):
+            return text
+        return json.dumps({_SEALED: self.keys.seal(ref, "job", text, context=job_id)})
+
+    def _open_state(self, ref: str, job_id: str, raw: str) -> dict:
+        state = json.loads(raw)
+        if not (isinstance(state, dict) and set(state) == {_SEALED}):
+            return state  # a job of no case, or written before job state was sealed
+        try:
+            return json.loads(self.keys.unseal(ref, "job", state[_SEALED], context=job_id))
+        except DsarError:  # the case key is shredded: the checkpoint went with it
+            return {}
 
     def job(self, job_id: str) -> dict | None:
         rows = self._rows(f"SELECT {_JOB_COLS} FROM jobs WHERE id=?", (job_id,))
         if not rows:
             return None
         out = rows[0]
-        out["state"] = json.loads(out["state"])
+        out["state"] = self._open_state(out["ref"], job_id, out["state"])
         return out
 
     def jobs(self, ref: str) -> Iterator[dict]:

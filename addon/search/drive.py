@@ -9,14 +9,16 @@ who searched it)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from googleapiclient.errors import HttpError
 
-from ..queries.drive import literal
 from .. import extract
+from ..errors import ConfigError
+from ..queries.drive import literal
 from . import evidence
 from ..subjects.matching import header_row
 from .content import FileMatch, confirm_file
@@ -26,7 +28,22 @@ FOLDER = "application/vnd.google-apps.folder"
 SHEET = "application/vnd.google-apps.spreadsheet"
 DOC = "application/vnd.google-apps.document"
 MAX_DOWNLOAD = 20 * 1024 * 1024
-CHECKPOINT_S = 1.0
+CHECKPOINT_S = 1.0  # default; DSAR_CHECKPOINT_SECONDS sets it (0: after every file)
+
+
+def checkpoint_seconds() -> float:
+    """How often a Drive unit saves its place: a spreadsheet-heavy Drive reads many small files and each save
+    rewrites the unit's row, so once a second by default; a resume re-reads at most that much."""
+    raw = os.environ.get("DSAR_CHECKPOINT_SECONDS", "").strip()
+    if not raw:
+        return CHECKPOINT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise ConfigError(f"DSAR_CHECKPOINT_SECONDS: {raw!r} is not a number of seconds between 0 and 3600")
+    return value
 MY_DRIVE = "My Drive"
 FIELDS = "nextPageToken, files(id, name, mimeType, parents, owners(emailAddress), size, trashed, driveId, modifiedTime)"
 
@@ -89,7 +106,7 @@ class DriveUnit:
         self.progress("candidates", len(candidates) + len(sheets))
         done = set(self.state.setdefault("done", []))
         todo = {f["id"] for f in list(candidates.values()) + sheets}
-        last_save = time.monotonic()
+        last_save, every = time.monotonic(), checkpoint_seconds()
         for f in list(candidates.values()) + sheets:
             if f["id"] in done:
                 continue
@@ -103,9 +120,7 @@ class DriveUnit:
             done.add(f["id"])
             self.progress("fetched", 1)
             now = time.monotonic()
-            if now - last_save >= CHECKPOINT_S or todo <= done:
-                # at most a checkpoint a second: a spreadsheet-heavy Drive reads many small files, and each
-                # checkpoint rewrites the job row (results are idempotent, so a resume re-reads at most a second)
+            if now - last_save >= every or todo <= done:
                 self.save(self.state)
                 last_save = now
 

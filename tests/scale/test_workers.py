@@ -95,7 +95,8 @@ def _keys(items: list[dict]) -> list[str]:
 def test_worker_killed_mid_task_is_replaced_and_the_case_completes_once(demo_fixture, deployment_for):
     dep = deployment_for(demo_fixture, redelivery_s=4)  # a killed worker's task is delivered again after 4 s
     subject = json.loads((demo_fixture / "expected.json").read_text())["subjects"][0]
-    a = dep.worker("a")  # starting takes seconds: overlap it with the single-process reference run
+    a = dep.worker("a", DSAR_CHECKPOINT_SECONDS="0")  # a checkpoint per file, so one can be caught mid-unit
+    # (starting takes seconds: overlap it with the single-process reference run)
     local = open_services(Settings(home=dep.tmp / "local", sandbox_url=dep.sandbox.url, actor=dep.dpo,
                                    domain=DOMAIN, admin=dep.admin, extra={"dpo": dep.dpo}))
     ref_case = open_case(local, "access", subject["names"][:1], subject["emails"], subject["phones"],
