@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import multiprocessing as mp
 import os
-import re
 import secrets
 import subprocess
 import sys
@@ -34,34 +33,10 @@ import requests  # noqa: E402
 
 from scopes.quotas import PUBLISHED_QUOTAS  # noqa: E402
 from tests.scale.orgfixture import DOMAIN, SUBJECT, write_org  # noqa: E402
+from tests.scale.sandbox_process import cpu_seconds, start_sandbox, stop  # noqa: E402
 from tests.scale.workers import DSAR, Worker  # noqa: E402
 
 BUCKETS = ("gmail", "drive", "sheets_read", "sheets_write")
-
-
-def start_sandbox(fixture: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    fh = open(log, "wb")
-    proc = subprocess.Popen([DSAR, "sandbox", "serve", "--fixture", str(fixture), "--port", "0"],
-                            stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        m = re.search(r"Listening on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
-        if m:
-            return proc, m.group(1)
-        if proc.poll() is not None:
-            raise SystemExit(f"sandbox exited:\n{log.read_text()[-2000:]}")
-        time.sleep(0.3)
-    raise SystemExit("sandbox did not start in 600 s")
-
-
-def stop(proc: subprocess.Popen | None) -> None:
-    if proc and proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
 
 
 def rss_mb(pid: int, field: str = "VmHWM") -> float:
@@ -69,15 +44,6 @@ def rss_mb(pid: int, field: str = "VmHWM") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc): was a run waiting on quota or on CPU?"""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 def quota(sandbox: str, enabled: bool, project: dict[str, float] | None) -> None:
@@ -202,7 +168,7 @@ def light(args, tmp: Path, n: int) -> dict:
     """Light mode for memory: n accounts, one message and one spreadsheet each, quotas off."""
     root = tmp / f"light{n}"
     write_org(root, users=n, messages=1, docs=0, hit_every=2, sheet_every=0, sheets_per_drive=1)
-    proc, sandbox = start_sandbox(root, tmp / f"light{n}.log")
+    proc, sandbox = start_sandbox(root, tmp / f"light{n}.log", timeout=600)
     try:
         quota(sandbox, False, None)
         env = {"DSAR_HOME": str(tmp / f"home-light{n}"), "DSAR_SANDBOX_URL": sandbox, "DSAR_ACTOR": f"dpo@{DOMAIN}",
@@ -281,7 +247,7 @@ def main() -> None:
               f"({args.accounts * args.sheets:,} spreadsheets); expected gmail {exp['gmail']}, drive {exp['drive']}, "
               f"sheet rows {exp['sheets']} (written in {time.perf_counter() - t:.0f}s)", flush=True)
         t = time.perf_counter()
-        proc, sandbox = start_sandbox(tmp / "org", tmp / "sandbox.log")
+        proc, sandbox = start_sandbox(tmp / "org", tmp / "sandbox.log", timeout=600)
         print(f"Sandbox loaded in {time.perf_counter() - t:.0f}s; project quotas x{args.scale}: "
               + ", ".join(f"{b} {v:,.0f}/min" for b, v in limits.items()), flush=True)
         env = {"DSAR_HOME": str(tmp / "home"), "DSAR_SANDBOX_URL": sandbox, "DSAR_ACTOR": f"dpo@{DOMAIN}",

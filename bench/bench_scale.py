@@ -12,9 +12,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
-import re
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,37 +26,14 @@ import requests  # noqa: E402
 
 from tests.scale.appender import append_many, open_trail  # noqa: E402
 from tests.scale.orgfixture import DOMAIN, SUBJECT, write_org  # noqa: E402
-from tests.scale.workers import DSAR, Worker  # noqa: E402
+from tests.scale.sandbox_process import cpu_seconds, start_sandbox, stop  # noqa: E402
+from tests.scale.workers import Worker  # noqa: E402
 
 # Google's published quotas (research/apis.md §3)
 GMAIL_PROJECT_PER_MIN = 1_200_000
 GMAIL_USER_PER_MIN = 15_000
 DRIVE_PROJECT_PER_MIN = 12_000  # queries per minute per project (the pre-May-2026 table; the new one is in units)
 SHEETS_PROJECT_READS_PER_MIN = 300
-
-
-def start_sandbox(fixture: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    fh = open(log, "wb")
-    proc = subprocess.Popen([DSAR, "sandbox", "serve", "--fixture", str(fixture), "--port", "0"],
-                            stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        m = re.search(r"Listening on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
-        if m:
-            return proc, m.group(1)
-        if proc.poll() is not None:
-            raise SystemExit(f"sandbox exited:\n{log.read_text()[-2000:]}")
-        time.sleep(0.2)
-    raise SystemExit("sandbox did not start in 120 s")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), to see which part a run was waiting on."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 def postgres_cpu() -> float:
@@ -266,9 +241,7 @@ def main() -> None:
               file=open(tmp / "bench_scale.json", "w"))
         print(f"\nRaw figures: {tmp / 'bench_scale.json'}")
     finally:
-        if sandbox_proc and sandbox_proc.poll() is None:
-            sandbox_proc.terminate()
-            sandbox_proc.wait(20)
+        stop(sandbox_proc)
         for name in (db, f"{db}_a1", f"{db}_a4"):
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s AND pid <> pg_backend_pid()", (name,))
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')

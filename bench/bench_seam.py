@@ -29,6 +29,7 @@ from addon.services import open_services  # noqa: E402
 from audit.context import acting  # noqa: E402
 from sandbox.democompany import write_fixture  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
+from tests.audit.commits import counted_commits  # noqa: E402
 
 READ = "https://www.googleapis.com/auth/gmail.readonly"
 GOOGLE_CALL_MS = 100.0
@@ -65,17 +66,8 @@ def append_figures(home: Path, n: int, threads: int = 8) -> None:
     i = timed(lambda: trail.append(intent), n)
     print(f"trail append, one thread (median of {n}): answer record {statistics.median(a):.3f} ms, "
           f"intent {statistics.median(i):.3f} ms")
-    commits = []
-    real = trail.store.writer
-
-    def counting():
-        commits.append(1)
-        return real()
-
-    trail.store.writer = counting
     for grouped in (False, True):
         trail.group_commit = grouped
-        commits.clear()
         go = threading.Barrier(threads + 1)
 
         def work():
@@ -85,17 +77,17 @@ def append_figures(home: Path, n: int, threads: int = 8) -> None:
                 trail.append(answer, sealed={"q": "x"})
 
         pool = [threading.Thread(target=work) for _ in range(threads)]
-        for t in pool:
-            t.start()
-        go.wait()
-        t0 = time.perf_counter()
-        for t in pool:
-            t.join()
-        dt_s = time.perf_counter() - t0
+        with counted_commits(trail) as commits:
+            for t in pool:
+                t.start()
+            go.wait()
+            t0 = time.perf_counter()
+            for t in pool:
+                t.join()
+            dt_s = time.perf_counter() - t0
         total = threads * (n // 2) * 2
         print(f"  {threads} threads, {'group commit' if grouped else 'one commit per append'}: {total / dt_s:,.0f} "
               f"appends/s, {len(commits) / total:.2f} commits per append")
-    trail.store.writer = real
     trail.close()
 
 

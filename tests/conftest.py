@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,9 +22,10 @@ def mint_token(server: SandboxServer, email: str, scopes: list[str] | tuple[str,
     return token
 
 
-@pytest.fixture
-def sandbox_factory():
-    """Start sandboxes on free ports; all are stopped when the test ends."""
+@contextmanager
+def sandboxes() -> Iterator[Callable[..., SandboxServer]]:
+    """``start(fixture, **kw)`` starts a sandbox on a free port; all are stopped when the block ends (for
+    fixtures of a wider scope than a test's, which cannot use ``sandbox_factory``)."""
     started: list[SandboxServer] = []
 
     def start(fixture: str | Path | None = None, **kw) -> SandboxServer:
@@ -30,9 +33,18 @@ def sandbox_factory():
         started.append(server)
         return server
 
-    yield start
-    for s in started:
-        s.stop()
+    try:
+        yield start
+    finally:
+        for s in started:
+            s.stop()
+
+
+@pytest.fixture
+def sandbox_factory():
+    """Start sandboxes on free ports; all are stopped when the test ends."""
+    with sandboxes() as start:
+        yield start
 
 
 def data_folder(path: Path) -> Path:

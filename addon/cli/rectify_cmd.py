@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 from rich.markup import escape
@@ -19,6 +21,14 @@ def _services():
 
     services = open_services()
     return services, actor(services.settings)
+
+
+def _searching(label: str, as_json: bool, search: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """Plan and verify both search every account: a progress bar of places found, unless the output is JSON."""
+    if as_json:
+        return search()
+    with progress(label, "mailboxes and Drives") as show:
+        return search(on_progress=lambda p: show(p.units_done, p.units_total, f"{p.items} place(s) found"))
 
 
 def _where(a: dict) -> str:
@@ -60,12 +70,9 @@ def plan_cmd(ref: str, show: bool, as_json: bool) -> None:
     if show:
         plan, sha, _ = load_plan(services.store, ref)
         got = {"ref": ref, "plan": plan, "sha256": sha, "status": services.store.get(ref).status}
-    elif as_json:
-        got = plan_rectification(services, ref, who)
     else:
-        with progress(f"Searching for the wrong values of {ref}", "mailboxes and Drives") as show:
-            got = plan_rectification(services, ref, who, on_progress=lambda p: show(
-                p.units_done, p.units_total, f"{p.items} place(s) found"))
+        got = _searching(f"Searching for the wrong values of {ref}", as_json,
+                         partial(plan_rectification, services, ref, who))
     if as_json:
         emit_json({k: got[k] for k in ("ref", "sha256", "status", "plan")})
         return
@@ -122,12 +129,8 @@ def verify_cmd(ref: str, as_json: bool) -> None:
     from ..rights.rectify_run import verify_rectification
 
     services, who = _services()
-    if as_json:
-        result = verify_rectification(services, ref, who)
-    else:
-        with progress(f"Searching again for the wrong values of {ref}", "mailboxes and Drives") as show:
-            result = verify_rectification(services, ref, who, on_progress=lambda p: show(
-                p.units_done, p.units_total, f"{p.items} place(s) found"))
+    result = _searching(f"Searching again for the wrong values of {ref}", as_json,
+                        partial(verify_rectification, services, ref, who))
     if as_json:
         emit_json(result)
     else:

@@ -19,6 +19,14 @@ def _line(got: dict) -> str:
     return " · ".join(f"{src}: {got[src]['marked']} marked, {got[src]['lifted']} lifted" for src in ("gmail", "drive", "sheets"))
 
 
+def _report(got: dict, as_json: bool, headline: str) -> None:
+    """Every restrict command answers the same way: the result as JSON, else one line of per-source counts."""
+    if as_json:
+        emit_json(got)
+    else:
+        console.print(f"{headline} {_line(got)}", markup=False)
+
+
 @click.group()
 def restrict() -> None:
     """Restriction of processing: Gmail label, Drive property and description prefix, sheet-row notes."""
@@ -34,10 +42,7 @@ def mark_cmd(ref: str, search: bool, as_json: bool) -> None:
 
     services, who = _services()
     got = mark(services, ref, who, search=search)
-    if as_json:
-        emit_json(got)
-        return
-    console.print(f"{got['ref']}: {got['added']} new mark(s). {_line(got)}", markup=False)
+    _report(got, as_json, f"{got['ref']}: {got['added']} new mark(s).")
 
 
 @restrict.command("lift")
@@ -50,10 +55,7 @@ def lift_cmd(ref: str, reason: str, as_json: bool) -> None:
 
     services, who = _services()
     got = lift(services, ref, who, reason)
-    if as_json:
-        emit_json(got)
-        return
-    console.print(f"{got['ref']}: restriction lifted. {_line(got)}", markup=False)
+    _report(got, as_json, f"{got['ref']}: restriction lifted.")
 
 
 @restrict.command("status")
@@ -65,9 +67,8 @@ def status_cmd(ref: str, as_json: bool) -> None:
 
     services, who = _services()
     got = status(services, ref, who)
+    _report(got, as_json, f"{got['ref']} is {got['status']}.")
     if as_json:
-        emit_json(got)
         return
-    console.print(f"{got['ref']} is {got['status']}. {_line(got)}", markup=False)
     for acct, lb in got["labels"].items():
         console.print(f"  {acct}: label {lb['name']!r}{' (deleted on lifting)' if lb['deleted'] else ''}", markup=False)

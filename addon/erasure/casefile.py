@@ -5,11 +5,13 @@ itself is the case transition ``erasure_planned -> approved`` whose reason carri
 """
 from __future__ import annotations
 
+import base64
 import json
 import re
 from typing import Any
 
 from ..cases.model import Case
+from ..cases.store import now_iso
 from .errors import ErasureError
 from .plan import plan_hash
 
@@ -84,3 +86,32 @@ def approval(case: Case) -> dict[str, Any] | None:
 
 def transition_time(case: Case, to_status: str) -> str | None:
     return next((t["at"] for t in reversed(case.history) if t["to_status"] == to_status), None)
+
+
+def move_to_planned(store, case: Case, actor: str, role: str, *, sha: str, before: str | None,
+                    approved_sha: str | None, planned: str, approved: str) -> tuple[Case, bool]:
+    """Erasure and rectification re-plan alike: move to ``planned`` when new or changed, withdrawing an approval
+    of a different plan; returns (case, withdrawn)."""
+    if case.status == "review":
+        return store.transition(case.ref, planned, actor, role, reason=f"planned sha256:{sha}"), False
+    if case.status == planned and before != sha:
+        return store.transition(case.ref, planned, actor, role, reason=f"re-planned sha256:{sha}"), False
+    if case.status == approved and approved_sha != sha:
+        return store.transition(case.ref, planned, actor, role,
+                                reason=f"plan changed after approval: sha256:{sha}; needs a new approval"), True
+    return case, False
+
+
+def finish_run_state(services, state: dict, actor: str) -> None:
+    """A finished run (erasure's or rectification's) keeps when it ended and the audit trail's checkpoint then."""
+    cp = services.trail.checkpoint(actor)
+    state["finished_at"] = now_iso()
+    state["checkpoint"] = checkpoint_json(cp, services.trail.origin)
+
+
+def checkpoint_json(cp, origin: str) -> dict | None:
+    """A trail checkpoint as the run's state keeps it (None when the trail gave none)."""
+    if cp is None:
+        return None
+    return {"origin": origin, "size": cp.size, "root": base64.b64encode(cp.root).decode(), "time": cp.time,
+            "note": cp.note}

@@ -10,7 +10,6 @@ redaction): the status says what remains, never "erased" before it is so.
 """
 from __future__ import annotations
 
-import base64
 from collections import Counter, defaultdict
 from typing import Any, Callable
 
@@ -160,9 +159,7 @@ def _run(services, ref: str, actor: str, role: str, hook: Hook | None,
         job.save("failed", "; ".join(failures))
         raise RunFailed(f"the erasure of {ref} did not finish ({len(failures)} part(s) failed; run "
                         f"'dsar erase run {ref}' again to resume): " + "; ".join(failures[:3]))
-    cp = services.trail.checkpoint(actor)
-    state["finished_at"] = now_iso()
-    state["checkpoint"] = checkpoint_json(cp, services.trail.origin)
+    casefile.finish_run_state(services, state, actor)
     result = summarise(plan, sha, state)
     state["result"] = result
     c = result["counts"]
@@ -171,13 +168,6 @@ def _run(services, ref: str, actor: str, role: str, hook: Hook | None,
                             f"{c['manual']} for manual redaction")
     job.save("done")
     return result
-
-
-def checkpoint_json(cp, origin: str) -> dict | None:
-    if cp is None:
-        return None
-    return {"origin": origin, "size": cp.size, "root": base64.b64encode(cp.root).decode(), "time": cp.time,
-            "note": cp.note}
 
 
 def summarise(plan: dict, sha: str, state: dict) -> dict:

@@ -68,13 +68,7 @@ def plan_erasure(services, ref: str, actor: str, *, policy: Policy | None = None
         before = None
     casefile.save_plan(store, ref, plan, actor, now_iso())
     approved = casefile.approval(case)
-    withdrawn = False
-    if case.status == "review":
-        case = store.transition(ref, "erasure_planned", actor, role, reason=f"planned sha256:{sha}")
-    elif case.status == "erasure_planned" and before != sha:
-        case = store.transition(ref, "erasure_planned", actor, role, reason=f"re-planned sha256:{sha}")
-    elif case.status == "approved" and (approved is None or approved["sha256"] != sha):
-        case = store.transition(ref, "erasure_planned", actor, role,
-                                reason=f"plan changed after approval: sha256:{sha}; needs a new approval")
-        withdrawn = True
+    case, withdrawn = casefile.move_to_planned(store, case, actor, role, sha=sha, before=before,
+                                               approved_sha=approved["sha256"] if approved else None,
+                                               planned="erasure_planned", approved="approved")
     return Planned(plan, sha, case.status, before != sha, withdrawn)

@@ -35,31 +35,32 @@ def read(data: bytes, depth: int, read_part: Reader) -> Extracted:
     return out
 
 
-def _headers(msg: Message) -> list[str]:
+def header_text(value: object) -> str:
+    """One header field's value with RFC 2047 encoded words decoded (a malformed word is kept raw)."""
     from email.header import decode_header, make_header
 
-    out = []
-    for name in HEADERS:
-        for v in msg.get_all(name) or []:
-            try:
-                out.append(str(make_header(decode_header(str(v)))))
-            except Exception:  # noqa: BLE001 - a malformed encoded word: keep it raw
-                out.append(str(v))
-    return out
+    try:
+        return str(make_header(decode_header(str(value))))
+    except Exception:  # noqa: BLE001 - a malformed encoded word: keep it raw
+        return str(value)
 
 
-def _leaves(msg: Message):
+def _headers(msg: Message) -> list[str]:
+    return [header_text(v) for name in HEADERS for v in msg.get_all(name) or []]
+
+
+def leaves(msg: Message):
     """The parts of one message, not descending into attached messages (those are read one level deeper)."""
     if msg.get_content_type() == "message/rfc822" or not msg.is_multipart():
         yield msg
         return
     for part in msg.get_payload():
-        yield from _leaves(part)
+        yield from leaves(part)
 
 
 def _walk(msg: Message, depth: int, read_part: Reader, texts: list[str], out: Extracted) -> None:
     texts += _headers(msg)
-    for part in _leaves(msg) if msg.is_multipart() else [msg]:
+    for part in leaves(msg) if msg.is_multipart() else [msg]:
         ctype = part.get_content_type()
         if ctype == "message/rfc822" and part is not msg:
             inner = part.get_payload()

@@ -7,10 +7,9 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import dataclass, field
-from email.header import decode_header, make_header
-from email.message import Message
 
 from ..extract import Unreadable, extract
+from ..extract.mail import header_text, leaves
 from ..extract.text import decode, html_text
 from .model import Part
 
@@ -28,31 +27,16 @@ class MailView:
         return next((p.text for p in self.parts if p.name == name), "")
 
 
-def _header(value: str) -> str:
-    try:
-        return str(make_header(decode_header(str(value))))
-    except Exception:  # noqa: BLE001 - a malformed encoded word: keep it raw
-        return str(value)
-
-
-def _leaves(msg: Message):
-    if msg.get_content_type() == "message/rfc822" or not msg.is_multipart():
-        yield msg
-        return
-    for part in msg.get_payload():
-        yield from _leaves(part)
-
-
 def mail_view(raw: bytes) -> MailView:
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    headers = {h: [_header(v) for v in (msg.get_all(h) or [])] for h in SHOWN_HEADERS}
+    headers = {h: [header_text(v) for v in (msg.get_all(h) or [])] for h in SHOWN_HEADERS}
     parts = [Part(f"header:{h}", "\n".join(v)) for h, v in headers.items() if v]
     plain: list[str] = []
     html: list[str] = []
     attachments: list[tuple[str, str, bytes]] = []
-    for leaf in (_leaves(msg) if msg.is_multipart() else [msg]):
+    for leaf in (leaves(msg) if msg.is_multipart() else [msg]):
         ctype = leaf.get_content_type()
-        filename = _header(leaf.get_filename() or "") if leaf.get_filename() else ""
+        filename = header_text(leaf.get_filename() or "") if leaf.get_filename() else ""
         if ctype == "message/rfc822" and leaf is not msg:
             inner = leaf.get_payload()
             data = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
@@ -76,4 +60,4 @@ def mail_view(raw: bytes) -> MailView:
             not_shown.append(f"attachment-name:{i}")
         else:
             parts.append(Part(f"attachment:{i}", got.all_text()))
-    return MailView(_header(msg.get("Date", "") or ""), parts, headers, not_shown)
+    return MailView(header_text(msg.get("Date", "") or ""), parts, headers, not_shown)

@@ -4,7 +4,7 @@ never over the hidden text, so nothing can be copied or un-styled out of it. Pur
 from __future__ import annotations
 
 import html
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .model import MARK, Part, Redaction
 
@@ -20,29 +20,27 @@ def _spans(redactions: Iterable[Redaction], part: str) -> list[tuple[int, int]]:
     return sorted(r.span for r in redactions if r.part == part)
 
 
-def redacted_text(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """Plain text with every span replaced by the mark (for CSV cells)."""
+def _replace_spans(text: str, spans: Sequence[tuple[int, int]], keep: Callable[[str], str], box: str) -> str:
+    """Text with every (possibly overlapping) span replaced by ``box``: one walk for both the CSV and HTML forms."""
     out, pos = [], 0
     for a, b in sorted(spans):
         if a < pos:
             a = pos
         if a >= b:
             continue
-        out += [text[pos:a], MARK]
+        out += [keep(text[pos:a]), box]
         pos = b
-    return "".join(out) + text[pos:]
+    return "".join(out) + keep(text[pos:])
+
+
+def redacted_text(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Plain text with every span replaced by the mark (for CSV cells)."""
+    return _replace_spans(text, spans, str, MARK)
 
 
 def redacted_html(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    out, pos = [], 0
-    for a, b in sorted(spans):
-        if a < pos:
-            a = pos
-        if a >= b:
-            continue
-        out += [html.escape(text[pos:a]), BOX]
-        pos = b
-    return "".join(out) + html.escape(text[pos:])
+    """Escaped HTML with every span replaced by the black box."""
+    return _replace_spans(text, spans, html.escape, BOX)
 
 
 def _page(title: str, body: str) -> str:

@@ -12,6 +12,7 @@ from audit.context import acting
 from scopes import registry
 
 from ..cases.store import item_key, now_iso
+from ..erasure.casefile import move_to_planned
 from ..erasure.plan import plan_hash
 from ..erasure.snapshot import SheetsApi, read_book
 from ..errors import InputError
@@ -150,16 +151,10 @@ def plan_rectification(services, ref: str, actor: str, *, on_progress: Callable 
         before = None
     save_sealed(store, plan_job(ref), ref, "rectify-plan", "planned", {"plan": plan, "sha256": sha, "by": actor,
                                                                         "at": now_iso()})
-    withdrawn = False
     got = approved(case)
-    if case.status == "review":
-        case = store.transition(ref, "rectification_planned", actor, role, reason=f"planned sha256:{sha}")
-    elif case.status == "rectification_planned" and before != sha:
-        case = store.transition(ref, "rectification_planned", actor, role, reason=f"re-planned sha256:{sha}")
-    elif case.status == "plan_approved" and (got is None or got["sha256"] != sha):
-        case = store.transition(ref, "rectification_planned", actor, role,
-                                reason=f"plan changed after approval: sha256:{sha}; needs a new approval")
-        withdrawn = True
+    case, withdrawn = move_to_planned(store, case, actor, role, sha=sha, before=before,
+                                      approved_sha=got["sha256"] if got else None,
+                                      planned="rectification_planned", approved="plan_approved")
     return {"ref": ref, "plan": plan, "sha256": sha, "status": case.status, "changed": before != sha,
             "withdrawn": withdrawn}
 

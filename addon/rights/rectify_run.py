@@ -10,7 +10,6 @@ re-reads the tabs: it passes when no changeable place about the subject still ho
 """
 from __future__ import annotations
 
-import base64
 from collections import Counter, defaultdict
 from typing import Callable
 
@@ -21,6 +20,7 @@ from audit.errors import TransportError
 from scopes import registry
 
 from ..cases.store import item_key, now_iso
+from ..erasure.casefile import finish_run_state
 from ..erasure.rows import assign, locate, quote_tab, row_sha256
 from ..erasure.snapshot import SheetsApi, read_book
 from ..roles import require
@@ -95,11 +95,7 @@ def _run(services, ref: str, actor: str, role: str, hook) -> dict:
         save("failed", "; ".join(failures))
         raise RunFailed(f"the rectification of {ref} did not finish ({len(failures)} spreadsheet(s) failed; run "
                         f"'dsar rectify run {ref}' again to resume): " + "; ".join(failures[:3]))
-    cp = services.trail.checkpoint(actor)
-    state["finished_at"] = now_iso()
-    state["checkpoint"] = None if cp is None else {
-        "origin": services.trail.origin, "size": cp.size, "root": base64.b64encode(cp.root).decode(),
-        "time": cp.time, "note": cp.note}
+    finish_run_state(services, state, actor)
     result = summarise(plan, sha, state)
     state["result"] = result
     c = result["counts"]

@@ -58,6 +58,16 @@ def _gate(ref: str, api: bool = False) -> tuple[str | None, Any]:
     return email, None
 
 
+def _change_gate(ref: str) -> tuple[str | None, dict[str, Any], Any]:
+    """A change from the page: a signed-in reviewer whose CSRF token matches (a stale page must reload first)."""
+    email, blocked = _gate(ref, api=True)
+    if blocked is not None:
+        return email, {}, blocked
+    if not secrets.compare_digest(str(request.headers.get("X-CSRF-Token", "")), session.get("review_csrf") or "-"):
+        return email, {}, (jsonify(error="this page is stale: reload it"), 403)
+    return email, request.get_json(silent=True) or {}, None
+
+
 def _no_store(resp: Response) -> Response:
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Frame-Options"] = "DENY"
@@ -98,12 +108,9 @@ def page(ref: str) -> Any:
 @bp.post("/review/<ref>/decide")
 def decide(ref: str) -> Any:
     ref = ref.strip().upper()
-    email, blocked = _gate(ref, api=True)
+    email, body, blocked = _change_gate(ref)
     if blocked is not None:
         return blocked
-    body = request.get_json(silent=True) or {}
-    if not secrets.compare_digest(str(request.headers.get("X-CSRF-Token", "")), session.get("review_csrf") or "-"):
-        return jsonify(error="this page is stale: reload it"), 403
     services = _web().services
     try:
         case, groups = review_list(services, ref)
@@ -127,12 +134,9 @@ def redactions(ref: str) -> Any:
     from ..redaction.changes import change_redactions
 
     ref = ref.strip().upper()
-    email, blocked = _gate(ref, api=True)
+    email, body, blocked = _change_gate(ref)
     if blocked is not None:
         return blocked
-    body = request.get_json(silent=True) or {}
-    if not secrets.compare_digest(str(request.headers.get("X-CSRF-Token", "")), session.get("review_csrf") or "-"):
-        return jsonify(error="this page is stale: reload it"), 403
     remove = body.get("remove") or []
     if not isinstance(remove, list):
         return jsonify(error="remove: a list of redaction ids"), 400

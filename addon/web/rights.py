@@ -139,6 +139,18 @@ def _start(ctx: Ctx, case: Case, step: str, work: Callable[[Report], dict[str, A
                           notify=f"Started for {case.ref}")
 
 
+def _start_call(ctx: Ctx, step: str, action: str, call: Callable[[Any, str, str], dict[str, Any]],
+                keys: tuple[str, ...]) -> dict[str, Any]:
+    """Gate and start a step whose work is one ``call(services, ref, user)``; the job keeps only ``keys``."""
+    case, user = _gate(ctx, step, action), ctx.user
+
+    def work(report: Report) -> dict[str, Any]:
+        got = call(ctx.services, case.ref, user)
+        return {k: got[k] for k in keys}
+
+    return _start(ctx, case, step, work)
+
+
 def _progress(report: Report) -> Callable[[Any], None]:
     return lambda p: report({"progress": p.as_dict()})
 
@@ -194,13 +206,8 @@ def rectify_approve(ctx: Ctx) -> dict[str, Any]:
 def rectify_run(ctx: Ctx) -> dict[str, Any]:
     from ..rights.rectify_run import run_rectification
 
-    case, user = _gate(ctx, "rectify_run", "running an approved rectification"), ctx.user
-
-    def work(report: Report) -> dict[str, Any]:
-        got = run_rectification(ctx.services, case.ref, user)
-        return {"status": got["status"], "counts": got["counts"], "plan_sha256": got["plan_sha256"]}
-
-    return _start(ctx, case, "rectify_run", work)
+    return _start_call(ctx, "rectify_run", "running an approved rectification", run_rectification,
+                       ("status", "counts", "plan_sha256"))
 
 
 @addon_endpoint(bp, "rectify_verify")
@@ -273,13 +280,7 @@ def restrict_lift(ctx: Ctx) -> dict[str, Any]:
 def suppress_apply(ctx: Ctx) -> dict[str, Any]:
     from ..rights.suppress import apply
 
-    case, user = _gate(ctx, "suppress_apply", "applying a suppression"), ctx.user
-
-    def work(report: Report) -> dict[str, Any]:
-        got = apply(ctx.services, case.ref, user)
-        return {"lists": got["lists"], "hashes_added": got["hashes_added"], "hashes": got["hashes"]}
-
-    return _start(ctx, case, "suppress_apply", work)
+    return _start_call(ctx, "suppress_apply", "applying a suppression", apply, ("lists", "hashes_added", "hashes"))
 
 
 @addon_endpoint(bp, "objection_decide")

@@ -11,6 +11,7 @@ from audit.errors import AuditWriteError
 from audit.intents import open_intents
 from audit.records import Record
 
+from .commits import counted_commits
 from .conftest import call_fields, raw_db
 
 
@@ -102,14 +103,6 @@ def test_concurrent_appends_share_commits_and_a_failure_stays_alone(trail):
 
     trail.append(call_fields(0), sealed={"q": "x"})
     trail.shred("DSAR-2026-0001", "dpo@example.test")  # sealing for this case now fails inside the transaction
-    commits = []
-    real = trail.store.writer
-
-    def counting():
-        commits.append(1)
-        return real()
-
-    trail.store.writer = counting
     errors, go = [], threading.Barrier(8)
 
     def worker(i: int) -> None:
@@ -123,11 +116,12 @@ def test_concurrent_appends_share_commits_and_a_failure_stays_alone(trail):
             except Exception as e:  # noqa: BLE001 - collected and checked below
                 errors.append(e)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with counted_commits(trail) as commits:
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     assert len(errors) == 4 and all("shredded" in str(e) for e in errors)
     assert all(isinstance(e.__cause__, CaseKeyShredded) or "shredded" in str(e) for e in errors)
     good = [r for r in trail.records() if r["case"] == "DSAR-2026-0009"]

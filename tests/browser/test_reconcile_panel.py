@@ -8,21 +8,12 @@ import time
 import pytest
 import requests
 
-from sandbox.server import SandboxServer
 from tests.web.conftest import AUDITOR, STAFF
+from tests.web.private_sandbox import sandbox_server  # noqa: F401 - this test's own sandbox
 
 from .conftest import screenshot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def sandbox_server(demo_fixture):
-    """A sandbox of this test's own: Google's token log is per workspace, and the session's sandbox also
-    serves other tests' product instances, whose calls (same client id, other trails) would be alarms here."""
-    server = SandboxServer(demo_fixture, port=0, quota=False).start()
-    yield server
-    server.stop()
 
 
 def test_auditor_runs_reconciliation_and_sees_the_foreign_call(chromium, addon):

@@ -13,15 +13,9 @@ from addon.cases.identity import Identity
 from addon.cli import main
 from addon.errors import ExitCode
 from addon.subjects.identifiers import make_subject
+from tests.cases.cli import run
 
 D = dt.date
-
-
-def run(env, *args, code=0, actor=None):
-    extra = {"DSAR_ACTOR": actor} if actor else {}
-    r = CliRunner().invoke(main, list(args), env={**env.cli_env(), **extra}, catch_exceptions=False)
-    assert r.exit_code == code, r.output
-    return r
 
 
 def opened(env, case_type="restriction", received=None, *extra):

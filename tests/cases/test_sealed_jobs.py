@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from tests.cases.test_types import run
+from tests.cases.cli import run
 from tests.scale.orgfixture import write_org
 from tests.tracker.env import make_env
 

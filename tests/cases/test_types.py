@@ -13,15 +13,9 @@ from click.testing import CliRunner
 from addon.cases.lifecycle import TransitionError, TransitionRefused, check_transition, statuses_for
 from addon.cli import main
 from addon.errors import ExitCode
+from tests.cases.cli import run
 
 TODAY = dt.date.today()
-
-
-def run(env, *args, code=0, actor=None):
-    extra = {"DSAR_ACTOR": actor} if actor else {}
-    r = CliRunner().invoke(main, list(args), env={**env.cli_env(), **extra}, catch_exceptions=False)
-    assert r.exit_code == code, r.output
-    return r
 
 
 def open_json(env, case_type, *extra, name="Jane Doe", actor=None):

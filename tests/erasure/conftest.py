@@ -8,16 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.oauth2.credentials import Credentials
-from googleapiclient.discovery import build_from_document
 
-from addon.clients import discovery_document
 from addon.config import Settings
 from addon.erasure.exemptions import Policy, parse_policy
 from addon.services import Services, open_services
 from addon.subjects.identifiers import normalise_email
 from sandbox.democompany import write_fixture
-from tests.conftest import data_folder, mint_token
+from tests.conftest import data_folder
+from tests.user_clients import UserClients
 
 SCALE = 0.2  # filler volume: planted items do not move with it, searches get faster
 
@@ -30,7 +28,7 @@ def demo_fixture(tmp_path_factory) -> Path:
 
 
 @dataclass
-class World:
+class World(UserClients):
     server: Any
     fixture: Path
     home: Path
@@ -67,16 +65,6 @@ class World:
         c = open_case(services, "erasure", s["names"][:1], usable_emails(s["emails"]), s["phones"], s["identifiers"],
                       dt.date.today(), self.staff)
         return c.ref
-
-    def api(self, name: str, email: str, scopes: list[str]):
-        """A client of our own (not the product's) to look at or change the sandbox as a user would."""
-        creds = Credentials(token=mint_token(self.server, email, scopes))
-        return build_from_document(discovery_document(name, self.server.url), credentials=creds)
-
-    def log(self) -> list[dict]:
-        import requests
-
-        return requests.get(self.server.url + "/_sandbox/requests", timeout=10).json()
 
 
 def usable_emails(emails: list[str]) -> list[str]:

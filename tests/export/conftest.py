@@ -1,36 +1,18 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from addon.search.service import run_search
-from sandbox.server import SandboxServer
-from tests.tracker.env import Env, make_env, write_demo_fixture
-
-
-@pytest.fixture(scope="session")
-def demo_fixture(tmp_path_factory):
-    return write_demo_fixture(tmp_path_factory.mktemp("democompany"))
-
-
-@dataclass
-class Searched:
-    env: Env
-    services: Any
-    case: Any
-    items: list[dict]
+from tests.conftest import sandboxes
+from tests.tracker.env import Searched, searched_case
 
 
 def _searched(server_factory, fixture: Path, home: Path, subject: int = 0) -> Searched:
-    env = make_env(server_factory, fixture, home)
-    services = env.services()
-    case = env.open_case(services, env.subject(subject))
-    items = run_search(services, case.ref, env.dpo)
-    reviewed(services, case.ref, env.dpo)
-    return Searched(env, services, services.store.get(case.ref), items)
+    found = searched_case(server_factory, fixture, home, subject)
+    reviewed(found.services, found.ref, found.env.dpo)
+    return replace(found, case=found.services.store.get(found.ref))
 
 
 def reviewed(services, ref: str, actor: str) -> None:
@@ -43,18 +25,8 @@ def reviewed(services, ref: str, actor: str) -> None:
 @pytest.fixture(scope="module")
 def searched(demo_fixture, tmp_path_factory):
     """One demo-company sandbox and one searched access case (Jane Doe), shared by a module's read-only tests."""
-    servers: list[SandboxServer] = []
-
-    def start(fixture):
-        server = SandboxServer(fixture, port=0).start()
-        servers.append(server)
-        return server
-
-    try:
+    with sandboxes() as start:
         yield _searched(start, demo_fixture, tmp_path_factory.mktemp("home") / "home")
-    finally:
-        for s in servers:
-            s.stop()
 
 
 @pytest.fixture

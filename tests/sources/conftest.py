@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.oauth2.credentials import Credentials
-from googleapiclient.discovery import build_from_document
 
-from addon.clients import discovery_document
 from addon.config import Settings
 from addon.services import Services, open_services
-from tests.conftest import data_folder, mint_token
+from tests.conftest import data_folder
+from tests.user_clients import UserClients
 
 DOMAIN = "northwind-calls.test"
 AGENT = f"sam.agent@{DOMAIN}"
@@ -142,7 +140,7 @@ def write_fixture(root: Path) -> Path:
 
 
 @dataclass
-class Company:
+class Company(UserClients):
     server: Any
     home: Path
 
@@ -156,16 +154,6 @@ class Company:
         c = open_case(services, kind, [SUBJECT["name"]], [SUBJECT["email"]], [SUBJECT["phone"]], [SUBJECT["id"]],
                       dt.date.today(), AGENT)
         return c.ref
-
-    def api(self, name: str, email: str, scopes: list[str]):
-        """Our own client (not the product's) to look at the sandbox as a user would."""
-        creds = Credentials(token=mint_token(self.server, email, scopes))
-        return build_from_document(discovery_document(name, self.server.url), credentials=creds)
-
-    def log(self) -> list[dict]:
-        import requests
-
-        return requests.get(self.server.url + "/_sandbox/requests", timeout=10).json()
 
 
 @pytest.fixture

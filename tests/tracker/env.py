@@ -1,6 +1,6 @@
-"""A product environment on a sandbox seeded with the demo company, shared by the tracker and export tests:
-the product's own services (audited seam, real clients), plus test-side Google clients acting as a person
-(the DPO sorting the sheet, someone changing its sharing) with tokens minted in the sandbox."""
+"""A product environment on a sandbox seeded with the demo company, shared by the tracker, export, review and
+redaction tests: the product's own services (audited seam, real clients), plus test-side Google clients acting
+as a person (the DPO sorting the sheet, someone changing its sharing) with tokens minted in the sandbox."""
 from __future__ import annotations
 
 import datetime as dt
@@ -95,8 +95,28 @@ def make_env(sandbox_factory, fixture: Path, home: Path) -> Env:
     return Env(server, fixture, data_folder(home), expected, meta["domain"], dpo, admin, users)
 
 
-def write_demo_fixture(directory: Path) -> Path:
-    from sandbox.democompany import write_fixture
 
-    write_fixture(directory)
-    return directory
+@dataclass
+class Searched:
+    """A case opened for one of the demo subjects and searched: what the export, review and redaction tests
+    start from."""
+    env: Env
+    services: Any
+    case: Any
+    items: list[dict]
+
+    @property
+    def ref(self) -> str:
+        return self.case.ref
+
+
+def searched_case(sandbox_factory, fixture: Path, home: Path, subject: int = 0) -> Searched:
+    """A sandbox on ``fixture``, a data folder at ``home``, and an access case for demo subject ``subject``
+    searched by the DPO."""
+    from addon.search.service import run_search
+
+    env = make_env(sandbox_factory, fixture, home)
+    services = env.services()
+    case = env.open_case(services, env.subject(subject))
+    items = run_search(services, case.ref, env.dpo)
+    return Searched(env, services, services.store.get(case.ref), items)

@@ -10,18 +10,8 @@ import time
 import pytest
 import requests
 
-from sandbox.server import SandboxServer
-
 from .conftest import AUDITOR, STAFF
-
-
-@pytest.fixture
-def sandbox_server(demo_fixture):
-    """A sandbox of this test's own: Google's token log is per workspace, and the session's sandbox also
-    serves other tests' product instances, whose calls (same client id, other trails) would be alarms here."""
-    server = SandboxServer(demo_fixture, port=0, quota=False).start()
-    yield server
-    server.stop()
+from .private_sandbox import sandbox_server  # noqa: F401 - this test's own sandbox
 
 
 def _as(addon, email: str) -> requests.Session:
