@@ -13,6 +13,7 @@ from ..cases.lifecycle import STATUSES
 from ..cases.identity import METHODS as IDENTITY_METHODS
 from ..cases.model import RESTRICTION_REASONS, TYPES
 from ..errors import InputError
+from .acting import acting_as
 from .output import console, emit_json
 
 #: The tracker's marking, on the screen: red overdue, amber due soon, nothing when on time.
@@ -210,19 +211,16 @@ def show_cmd(ref, as_json) -> None:
 def assign_cmd(ref, email, as_json) -> None:
     """Give case REF to the staff member at EMAIL (recorded with who and when; the tracker's Assignee follows)."""
     from ..cases.journal import CaseJournal, check_assignee
-    from ..roles import actor, require, role_of
-    from ..services import open_services
+    from ..roles import role_of
     from ..tracker.status import tracker_status
     from ..tracker.writer import tracker_update
 
-    services = open_services()
-    who = actor(services.settings)
-    require(who, services.settings, "staff", "dpo", action="assigning a case")
+    services, who, _ = acting_as("staff", "dpo", action="assigning a case")
     assignee = check_assignee(email, services.settings.domain)
     if role_of(assignee, services.settings) == "auditor":
         raise InputError("EMAIL", f"{assignee} is an auditor: auditors verify the trail and do not handle requests")
     case = CaseJournal(services.store).assign(services.store.get(ref), assignee, who)
-    report = tracker_update(services, case.ref, actor=who)
+    tracker_update(services, case.ref, actor=who)
     if as_json:
         emit_json({**case.public(), "tracker": tracker_status(services, case.ref)})
         return
@@ -236,12 +234,8 @@ def assign_cmd(ref, email, as_json) -> None:
 def note_cmd(ref, text, as_json) -> None:
     """Add a note to case REF (kept encrypted with the case; shown by 'dsar case show')."""
     from ..cases.journal import CaseJournal
-    from ..roles import actor, require
-    from ..services import open_services
 
-    services = open_services()
-    who = actor(services.settings)
-    require(who, services.settings, "staff", "dpo", action="adding a note to a case")
+    services, who, _ = acting_as("staff", "dpo", action="adding a note to a case")
     case = services.store.get(ref)
     event = CaseJournal(services.store).note(case, text, who)
     if as_json:
@@ -265,8 +259,6 @@ def verify_id_cmd(ref, method, on_day, id_received, note, request_id, waive, rea
     """Record the identity step of case REF before any search: --request, then --method (with --id-received
     if ID was asked for), or --waive --reason."""
     from ..cases.identity import Identity
-    from ..roles import actor, require
-    from ..services import open_services
 
     chosen = [name for name, on in (("--method", method), ("--request", request_id), ("--waive", waive)) if on]
     if len(chosen) != 1:
@@ -278,9 +270,7 @@ def verify_id_cmd(ref, method, on_day, id_received, note, request_id, waive, rea
         raise InputError("--reason", "goes with --waive")
     on = _date("--on", on_day)
     received_id = _date("--id-received", id_received) if id_received else None
-    services = open_services()
-    who = actor(services.settings)
-    role = require(who, services.settings, "staff", "dpo", action="recording an identity check")
+    services, who, role = acting_as("staff", "dpo", action="recording an identity check")
     ident = Identity(services.store)
     c = services.store.get(ref)
     if request_id:
@@ -317,14 +307,10 @@ def objection() -> None:
 def decide_cmd(ref, outcome, grounds, as_json) -> None:
     """Record the DPO's decision on objection REF, with its grounds."""
     from ..cases.objection import decide
-    from ..roles import actor, require
-    from ..services import open_services
 
     if outcome is None:
         raise InputError("--upheld", "give --upheld or --rejected")
-    services = open_services()
-    who = actor(services.settings)
-    role = require(who, services.settings, "dpo", action="deciding an objection")
+    services, who, role = acting_as("dpo", action="deciding an objection")
     c = decide(services.store, services.store.get(ref), who, role, outcome == "upheld", grounds)
     from ..tracker.writer import tracker_update
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from rich.markup import escape
 
+from .acting import services_and_actor
 from .case_cmd import _date, clock_text, due_text
 from .output import console, emit_json, err_console
 
@@ -29,14 +30,6 @@ def _after(services, case, as_json: bool, message: str, extra: dict | None = Non
         err_console.print("[dim]Tracker row not written (no tracker initialised, or see the warning above).[/]")
 
 
-def _services_and_actor():
-    from ..roles import actor
-    from ..services import open_services
-
-    services = open_services()
-    return services, actor(services.settings)
-
-
 @click.command("extend")
 @click.argument("ref")
 @click.option("--reason", required=True, help="Why more time is needed (complexity, number of requests): the "
@@ -50,7 +43,7 @@ def extend(ref: str, reason: str, on: str | None, as_json: bool) -> None:
     from ..cases.clock import CaseClock
     from ..roles import require
 
-    services, who = _services_and_actor()
+    services, who = services_and_actor()
     require(who, services.settings, "staff", "dpo", action="extending a case")
     case = CaseClock(services.store).extend(services.store.get(ref), who, reason, _date("--on", on))
     _after(services, case, as_json, f"[bold]{escape(case.ref)}[/] extended: now due {case.extended_due:%a %d %b %Y} "
@@ -70,7 +63,7 @@ def pause(ref: str, on: str | None, reason: str | None, as_json: bool) -> None:
     from ..cases.clock import CaseClock
     from ..roles import require
 
-    services, who = _services_and_actor()
+    services, who = services_and_actor()
     require(who, services.settings, "staff", "dpo", action="pausing a case")
     day = _date("--on", on)
     case = CaseClock(services.store).pause(services.store.get(ref), who, day, reason)
@@ -89,7 +82,7 @@ def resume(ref: str, on: str | None, as_json: bool) -> None:
     from ..cases.clock import CaseClock
     from ..roles import require
 
-    services, who = _services_and_actor()
+    services, who = services_and_actor()
     require(who, services.settings, "staff", "dpo", action="resuming a case")
     case = CaseClock(services.store).resume(services.store.get(ref), who, _date("--on", on))
     _after(services, case, as_json, f"[bold]{escape(case.ref)}[/] resumed: due {due_text(case)}.")
@@ -112,7 +105,7 @@ def status(ref: str, status: str, reason: str | None, as_json: bool) -> None:
     from ..cases.lifecycle import check_manual
     from ..roles import role_of
 
-    services, who = _services_and_actor()
+    services, who = services_and_actor()
     case = services.store.get(ref)
     check_manual(case.type, status.strip().lower(), case.ref)
     case = services.store.transition(case.ref, status.strip().lower(), who, role_of(who, services.settings), reason)

@@ -10,15 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import ExitCode, InputError, Interrupted
+from .acting import services_and_actor
 from .output import can_prompt, console, emit_json, err_console, progress
-
-
-def _services():
-    from ..roles import actor
-    from ..services import open_services
-
-    services = open_services()
-    return services, actor(services.settings)
 
 
 def _where(entry: dict) -> str:
@@ -70,7 +63,7 @@ def plan_cmd(ref: str, as_json: bool, show: bool) -> None:
     from ..erasure import casefile
     from ..erasure.planner import plan_erasure
 
-    services, who = _services()
+    services, who = services_and_actor()
     ref = ref.strip().upper()
     if show:
         plan, sha, _ = casefile.load_plan(services.store, ref)
@@ -117,7 +110,7 @@ def approve_cmd(ref: str, expected: str | None, as_json: bool) -> None:
     from ..erasure.approve import approve_plan
     from ..roles import require
 
-    services, who = _services()
+    services, who = services_and_actor()
     if expected is None and can_prompt() and not as_json:
         require(who, services.settings, "dpo", action="approving an erasure plan")
         expected = _confirm_plan(services, ref)
@@ -173,7 +166,7 @@ def run_cmd(ref: str, dry_run: bool, yes: bool, as_json: bool) -> None:
     from ..erasure.workspace import awaiting_note
     from ..search.display import where
 
-    services, who = _services()
+    services, who = services_and_actor()
     ref = ref.strip().upper()
     pre = preview_run(services, ref, who)
     if dry_run:
@@ -227,7 +220,7 @@ def verify_cmd(ref: str, as_json: bool) -> None:
     from ..erasure.workspace import awaiting_summary
     from ..search.display import where
 
-    services, who = _services()
+    services, who = services_and_actor()
     result = verify_erasure(services, ref, who)
     if as_json:
         emit_json(result)
@@ -267,7 +260,7 @@ def certificate_cmd(ref: str | None, out: Path, verify_file: Path | None, key: s
         return
     if not ref:
         raise click.UsageError("give a case REF to issue a certificate, or --verify FILE to check one")
-    services, who = _services()
+    services, who = services_and_actor()
     doc, js, html = certificate.issue(services, ref, who, out)
     if as_json:
         emit_json({"json": str(js), "html": str(html), "sha256": doc["signature"]["sha256"]})

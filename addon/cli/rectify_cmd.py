@@ -12,15 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import ExitCode
+from .acting import services_and_actor
 from .output import console, emit_json, progress
-
-
-def _services():
-    from ..roles import actor
-    from ..services import open_services
-
-    services = open_services()
-    return services, actor(services.settings)
 
 
 def _searching(label: str, as_json: bool, search: Callable[..., dict[str, Any]]) -> dict[str, Any]:
@@ -65,7 +58,7 @@ def plan_cmd(ref: str, show: bool, as_json: bool) -> None:
     """Search for the wrong values as well as the subject and plan each correction."""
     from ..rights.rectify import load_plan, plan_rectification
 
-    services, who = _services()
+    services, who = services_and_actor()
     ref = ref.strip().upper()
     if show:
         plan, sha, _ = load_plan(services.store, ref)
@@ -91,7 +84,7 @@ def approve_cmd(ref: str, expected: str, as_json: bool) -> None:
     """Approve the stored plan (DPO only); records who approved and the plan's hash."""
     from ..rights.rectify import approve_rectification
 
-    services, who = _services()
+    services, who = services_and_actor()
     got = approve_rectification(services, ref, who, expected=expected)
     if as_json:
         emit_json(got)
@@ -107,7 +100,7 @@ def run_cmd(ref: str, as_json: bool) -> None:
     """Write the approved corrections (RAW; resumable: run again after an interruption)."""
     from ..rights.rectify_run import run_rectification
 
-    services, who = _services()
+    services, who = services_and_actor()
     result = run_rectification(services, ref, who)
     if as_json:
         emit_json(result)
@@ -128,7 +121,7 @@ def verify_cmd(ref: str, as_json: bool) -> None:
     """Search for the wrong values again; verified when none is left where it could be changed (exit 1 if not)."""
     from ..rights.rectify_run import verify_rectification
 
-    services, who = _services()
+    services, who = services_and_actor()
     result = _searching(f"Searching again for the wrong values of {ref}", as_json,
                         partial(verify_rectification, services, ref, who))
     if as_json:
@@ -157,7 +150,7 @@ def certificate_cmd(ref: str | None, out: Path, verify_file: Path | None, as_jso
     from ..erasure.certificate import load
     from ..rights import rectify_record
 
-    services, who = _services()
+    services, who = services_and_actor()
     if verify_file is not None:
         problems = rectify_record.verify_record(load(verify_file), services.trail.verifier, services.trail)
         if as_json:

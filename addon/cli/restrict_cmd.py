@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .acting import services_and_actor
 from .output import console, emit_json
-
-
-def _services():
-    from ..roles import actor
-    from ..services import open_services
-
-    services = open_services()
-    return services, actor(services.settings)
 
 
 def _line(got: dict) -> str:
@@ -40,7 +33,7 @@ def mark_cmd(ref: str, search: bool, as_json: bool) -> None:
     """Mark every found item not yet marked (idempotent and resumable)."""
     from ..rights.restrict import mark
 
-    services, who = _services()
+    services, who = services_and_actor()
     got = mark(services, ref, who, search=search)
     _report(got, as_json, f"{got['ref']}: {got['added']} new mark(s).")
 
@@ -53,7 +46,7 @@ def lift_cmd(ref: str, reason: str, as_json: bool) -> None:
     """Remove exactly the tool's marks (DPO only); labels and text staff added stay."""
     from ..rights.restrict import lift
 
-    services, who = _services()
+    services, who = services_and_actor()
     got = lift(services, ref, who, reason)
     _report(got, as_json, f"{got['ref']}: restriction lifted.")
 
@@ -65,7 +58,7 @@ def status_cmd(ref: str, as_json: bool) -> None:
     """Which marks the tool has made and lifted."""
     from ..rights.restrict import status
 
-    services, who = _services()
+    services, who = services_and_actor()
     got = status(services, ref, who)
     _report(got, as_json, f"{got['ref']} is {got['status']}.")
     if as_json:

@@ -7,15 +7,8 @@ import sys
 import click
 
 from ..errors import ExitCode
+from .acting import services_and_actor
 from .output import console, emit_json
-
-
-def _services():
-    from ..roles import actor
-    from ..services import open_services
-
-    services = open_services()
-    return services, actor(services.settings)
 
 
 @click.group()
@@ -30,7 +23,7 @@ def check_cmd(identifier: str, as_json: bool) -> None:
     """May we contact this person? Exit 0: no record; exit 1: do not contact. Only a keyed hash is compared."""
     from ..rights.suppress import check
 
-    services, who = _services()
+    services, who = services_and_actor()
     got = check(services, identifier, who)
     if as_json:
         emit_json(got)
@@ -48,7 +41,7 @@ def plan_cmd(ref: str, as_json: bool) -> None:
     """Show the subject's rows in each marketing list and what applying would do (changes nothing)."""
     from ..rights.suppress import plan
 
-    services, who = _services()
+    services, who = services_and_actor()
     got = plan(services, ref, who)
     if as_json:
         emit_json(got)
@@ -65,7 +58,7 @@ def apply_cmd(ref: str, as_json: bool) -> None:
     """Remove or flag the subject in the marketing lists and add them to the suppression list (idempotent)."""
     from ..rights.suppress import apply
 
-    services, who = _services()
+    services, who = services_and_actor()
     got = apply(services, ref, who)
     if as_json:
         emit_json(got)

@@ -5,10 +5,10 @@ is never one of them (:func:`requester_filter`). Pure."""
 from __future__ import annotations
 
 import re
-from email.header import decode_header, make_header
 from email.utils import getaddresses
 from typing import Iterable, Mapping
 
+from ..extract.mail import header_text
 from ..subjects.identifiers import Subject
 from ..subjects.matching import Matcher
 from .model import Person
@@ -22,13 +22,6 @@ _WROTE = re.compile(r'^[ \t>]*(?:on\b[^\n]{0,80},[ \t]*)?("[^"\n]{2,80}"|[^\n<>"
 ROLE_LOCALS = frozenset("""noreply no-reply donotreply do-not-reply info hello offers news newsletter invoices
 accounts billing support help helpdesk admin team office contact enquiries sales marketing notifications alerts
 track tracking security postmaster mailer-daemon""".split())
-
-
-def _decoded(value: str) -> str:
-    try:
-        return str(make_header(decode_header(value)))
-    except Exception:  # noqa: BLE001 - a malformed encoded word: keep it raw
-        return value
 
 
 def _is_role(address: str) -> bool:
@@ -50,11 +43,11 @@ def _person_name(display: str) -> str:
 def addresses(values: Iterable[str]) -> list[Person]:
     """People named in address header values (``Ellie Marsh <ellie@x>, bob@y``)."""
     out: list[Person] = []
-    for display, addr in getaddresses([_decoded(v) for v in values]):
+    for display, addr in getaddresses([header_text(v) for v in values]):
         addr = addr.strip()
         if "@" not in addr:
             continue
-        name = "" if _is_role(addr) else _person_name(_decoded(display))
+        name = "" if _is_role(addr) else _person_name(header_text(display))
         out.append(Person(name, (addr,), "header"))
     return out
 
