@@ -109,9 +109,13 @@ def finish_run_state(services, state: dict, actor: str) -> None:
     state["checkpoint"] = checkpoint_json(cp, services.trail.origin)
 
 
+def checkpoint_fields(cp) -> dict:
+    """A signed trail checkpoint as records and certificates carry it: size, root, time and the signed note."""
+    return {"size": cp.size, "root": base64.b64encode(cp.root).decode(), "time": cp.time, "note": cp.note}
+
+
 def checkpoint_json(cp, origin: str) -> dict | None:
     """A trail checkpoint as the run's state keeps it (None when the trail gave none)."""
     if cp is None:
         return None
-    return {"origin": origin, "size": cp.size, "root": base64.b64encode(cp.root).decode(), "time": cp.time,
-            "note": cp.note}
+    return {"origin": origin, **checkpoint_fields(cp)}

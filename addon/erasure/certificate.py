@@ -74,8 +74,7 @@ def build(services, ref: str, actor: str) -> dict:
         "audit": {"origin": services.trail.origin, "public_key": str(services.trail.verifier),
                   "run_records": [run["audit_from"], (run["checkpoint"] or {}).get("size")],
                   "run_checkpoint": run["checkpoint"],
-                  "checkpoint": {"size": cp.size, "root": base64.b64encode(cp.root).decode(), "time": cp.time,
-                                 "note": cp.note}},
+                  "checkpoint": casefile.checkpoint_fields(cp)},
     }
 
 

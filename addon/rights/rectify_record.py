@@ -5,7 +5,6 @@ which messages cannot be edited, how many recipients there are to tell (Art. 19,
 verification, and the audit checkpoint covering the run. No identifier, name or value is written."""
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from jinja2 import Environment, select_autoescape
 
 from ..cases.store import now_iso
 from ..erasure import certificate
+from ..erasure.casefile import checkpoint_fields
 from ..roles import require
 from .casework import load_sealed
 from .errors import RightsError
@@ -75,8 +75,7 @@ def build(services, ref: str, actor: str) -> dict:
         "audit": {"origin": services.trail.origin, "public_key": str(services.trail.verifier),
                   "run_records": [run["audit_from"], (run["checkpoint"] or {}).get("size")],
                   "run_checkpoint": run["checkpoint"],
-                  "checkpoint": {"size": cp.size, "root": base64.b64encode(cp.root).decode(), "time": cp.time,
-                                 "note": cp.note}},
+                  "checkpoint": checkpoint_fields(cp)},
     }
 
 
