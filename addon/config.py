@@ -34,6 +34,17 @@ class Settings:
         return bool(self.sandbox_url)
 
 
+def read_setting_file(path: Path, env: str, error: type[ConfigError] = ConfigError) -> str:
+    """The text of an organisation file (template, policy, exemption codes), or one line naming the setting that
+    points at it and why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{env}: {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise error(f"{env}: {path} cannot be read ({e})") from None
+
+
 def load() -> Settings:
     file_cfg: dict = {}
     cfg_path = os.environ.get("DSAR_CONFIG")

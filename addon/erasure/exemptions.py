@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..config import read_setting_file
 from .errors import PolicyError
 
 ENV = "DSAR_ERASURE_POLICY"
@@ -255,13 +256,7 @@ def load_policy(settings, path: str | os.PathLike | None = None) -> Policy:
     if not path:
         return Policy()
     p = Path(path).expanduser()
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError(f"{ENV}: the file {p} does not exist") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise PolicyError(f"{ENV}: {p} cannot be read ({e})") from None
-    return parse_policy(text, str(p))
+    return parse_policy(read_setting_file(p, ENV, PolicyError), str(p))
 
 
 def permanent_delete_configured(settings) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from ..config import read_setting_file
 from ..errors import ConfigError
 
 #: (table, key, type) every template must provide: Art. 15(1)(a)-(h) and 15(2).
@@ -65,12 +66,7 @@ def load_art15(settings) -> tuple[dict[str, Any], str]:
             raise ConfigError(missing_template_message(settings))
         text, where = resources.files(__package__).joinpath("art15.toml").read_text(encoding="utf-8"), SANDBOX_DEMO
     else:
-        try:
-            text, where = path.read_text(encoding="utf-8"), str(path)
-        except FileNotFoundError:
-            raise ConfigError(f"DSAR_ART15_TEMPLATE: {path} does not exist") from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise ConfigError(f"DSAR_ART15_TEMPLATE: {path} cannot be read ({e})") from None
+        text, where = read_setting_file(path, "DSAR_ART15_TEMPLATE"), str(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..config import read_setting_file
 from ..errors import ConfigError
 
 ENV = "DSAR_EXEMPTIONS"
@@ -88,10 +89,4 @@ def load_exemptions(settings) -> dict[str, Exemption]:
     path = exemptions_path(settings)
     if path is None:
         return parse(starter_text(), f"the built-in starter ({STARTER})")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{ENV}: {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{ENV}: {path} cannot be read ({e})") from None
-    return parse(text, str(path))
+    return parse(read_setting_file(path, ENV), str(path))
