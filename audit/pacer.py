@@ -27,9 +27,12 @@ SOURCE_PROJECT_LIMITS = {b: _source(p) for b, (_, p) in SOURCE_LIMITS.items() if
 
 #: (rate per second, burst) per quota bucket, slightly under Google's limits.
 LIMITS: dict[str, tuple[float, float]] = {
-    # 0.9: a call reserved now may reach Google a little later (thread scheduling, other workers); the margin
-    # keeps such late arrivals inside Google's moving window instead of drawing a 429.
-    "gmail": (GMAIL_UNITS_PER_SECOND * 0.9, GMAIL_UNITS_PER_SECOND),
+    # A call reserved now reaches Google a little later (thread scheduling, a busy host, a second worker).
+    # Calls reserved within any window T spend at most burst + rate*T; arriving up to D late, they land in
+    # Google's 1-second bucket as burst + rate*(T + D) <= 250 + 250*T only while D <= (250 - burst)/rate.
+    # A burst of the whole second left no room at all (two workers on one mailbox drew 429s on a loaded
+    # host); half a second of burst tolerates arrivals 0.55 s late, and 0.9 keeps long runs inside.
+    "gmail": (GMAIL_UNITS_PER_SECOND * 0.9, GMAIL_UNITS_PER_SECOND / 2),
     "sheets_read": (SHEETS_PER_MINUTE_USER / 60.0 * 0.98, SHEETS_PER_MINUTE_USER),
     "sheets_write": (SHEETS_PER_MINUTE_USER / 60.0 * 0.98, SHEETS_PER_MINUTE_USER),
     "drive": (DRIVE_PER_MINUTE_USER / 60.0 * 0.9, DRIVE_PER_MINUTE_USER / 60.0 * 5),
@@ -59,6 +62,10 @@ def project_limits_from(per_minute: dict[str, float]) -> dict[str, tuple[float, 
     return out
 
 
+#: the rate's recovery per successful call after a push-back (halved per 429'd answer, floor 1/16)
+RECOVERY = 1.05
+
+
 @dataclass
 class _Bucket:
     nominal: float
@@ -68,10 +75,12 @@ class _Bucket:
     stamp: float
 
     def reserve(self, units: float, now: float) -> float:
-        """Reserve units (the level may go negative: later callers queue behind); return the wait."""
+        """Reserve units (the level may go negative: later callers queue behind); return the wait. A call
+        costing more than the burst waits for the difference (it was once clamped to the burst, which
+        under-counted big batches against Google's bucket)."""
         self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
         self.stamp = now
-        self.level -= min(units, self.capacity)
+        self.level -= units
         return 0.0 if self.level >= 0 else -self.level / self.rate
 
 
@@ -114,11 +123,13 @@ class Pacer:
                 b.rate = max(b.nominal / 16, b.rate / 2)
                 b.level = min(b.level, 0.0)
 
-    def succeeded(self, principal: str, bucket: str) -> None:
+    def succeeded(self, principal: str, bucket: str, calls: int = 1) -> None:
+        """Recover 5% per call answered (a batch's parts each count): per answer alone, a rate floored by a
+        burst of 429s would take minutes of 250-unit batches to come back."""
         with self._lock:
             b = self._buckets.get((principal, bucket))
             if b and b.rate < b.nominal:
-                b.rate = min(b.nominal, b.rate * 1.05)
+                b.rate = min(b.nominal, b.rate * RECOVERY ** max(1, calls))
 
     def backlog(self, principal: str, bucket: str) -> float:
         """Seconds a call on this bucket would wait now (user or project), without reserving anything:

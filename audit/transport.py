@@ -178,18 +178,21 @@ class AuditedAdapter(HTTPAdapter):
             if parts:
                 statuses = wire.batch_statuses(ctype, content) if status < 300 else [(None, b"")] * len(parts)
                 pending = []
+                throttled = False
                 self._record(purpose, call, scopes, status=status, outcome=outcome, attempt=attempt,
                              latency_ms=latency, nbytes=len(content), pending=pending, intent=ia.get(id(call)))
                 for c, (st, body) in zip(parts, statuses + [(None, b"")] * (len(parts) - len(statuses))):
                     part_outcome = outcome if status >= 300 else ("ok" if st is not None and st < 400 else "error")
-                    if st in (429,) or (st == 403 and body and b"ateLimitExceeded" in body):
-                        seam.pacer.pushed_back(self.principal, bucket)
+                    throttled = throttled or st == 429 or bool(st == 403 and body and b"ateLimitExceeded" in body)
                     self._record(purpose, c, scopes, status=st, outcome=part_outcome, attempt=attempt,
                                  latency_ms=latency, nbytes=len(body), batch=call.path_template,
                                  items=wire.item_count(c.api_method, st, "application/json", body), pending=pending,
                                  intent=ia.get(id(c)))
                 self._commit(pending, durable=not ia or seam.sync_answers)
+                if throttled:  # one push-back per answer: halving once per 429'd part would floor the rate at once
+                    seam.pacer.pushed_back(self.principal, bucket)
             else:
+                throttled = False
                 pending = []
                 self._record(purpose, call, scopes, status=status, outcome=outcome, attempt=attempt,
                              latency_ms=latency, nbytes=len(content), pending=pending,
@@ -199,7 +202,8 @@ class AuditedAdapter(HTTPAdapter):
                 seam.pacer.pushed_back(self.principal, bucket)
                 seam.sleep(seam.retry.delay(attempt, retry_after(resp.headers, content)))
                 continue
-            seam.pacer.succeeded(self.principal, bucket)
+            if not throttled:
+                seam.pacer.succeeded(self.principal, bucket, len(members))  # each call answered counts
             return resp
         raise AssertionError("unreachable")  # pragma: no cover
 

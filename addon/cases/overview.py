@@ -8,6 +8,7 @@ thing; the marking follows the tracker's (red overdue, amber due within
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from .. import deadlines
@@ -83,9 +84,12 @@ def history(case: Case, pauses: list[Pause], extension: Extension | None, events
     return sorted(items, key=lambda h: h.get("at") or "")
 
 
+_FRACTION = re.compile(r"\.\d+(?=[-+Z]|$)")  # the stamps' milliseconds order the history; a line shows seconds
+
+
 def history_line(h: dict[str, Any]) -> str:
     """One history entry as a line of plain text (the CLI escapes it before rich renders it)."""
-    at, who = h.get("at") or "?", h.get("actor") or "?"
+    at, who = _FRACTION.sub("", h.get("at") or "?"), h.get("actor") or "?"
     late = f" (entered {_days(h['recorded_late_days'])} later)" if h.get("recorded_late_days") else ""
     kind = h["event"]
     if kind == "status":

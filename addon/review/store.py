@@ -21,7 +21,8 @@ from ..errors import Conflict, InputError
 
 STATUSES = ("undecided", "include", "exclude", "not_a_match")
 _SEAL = "review"
-_DDL = (
+#: SQLite runs these on open; PostgreSQL has the same tables from migrations/ (c0004).
+DDL = (
     "CREATE TABLE IF NOT EXISTS review_decisions (ref TEXT NOT NULL, item_key TEXT NOT NULL, status TEXT NOT NULL,"
     " code TEXT, by_actor TEXT NOT NULL, at TEXT NOT NULL, fold TEXT, sealed TEXT, PRIMARY KEY (ref, item_key))",
     "CREATE TABLE IF NOT EXISTS review_log (ref TEXT NOT NULL, item_key TEXT NOT NULL, seq INTEGER NOT NULL,"
@@ -72,9 +73,10 @@ class ReviewStore:
 
     def __init__(self, cases: Any) -> None:
         self.cases = cases
-        with cases._tx() as db:
-            for ddl in _DDL:
-                cases._x(db, ddl)
+        if hasattr(cases, "path"):  # SQLite; concurrent CREATE ... IF NOT EXISTS races on PostgreSQL
+            with cases._tx() as db:
+                for ddl in DDL:
+                    cases._x(db, ddl)
 
     # -- reading --------------------------------------------------------------------------------------
     def _open(self, ref: str, sealed: str | None) -> dict[str, Any]:
@@ -175,8 +177,9 @@ def purge_review(cases: Any, db: Any, ref: str) -> None:
     its log. The log keeps who decided, what and when, under each item's key replaced by a random token, so
     which message, file or row held the subject's data is not kept. Creates the tables if the case store
     never held a review (a case shredded before any decision)."""
-    for ddl in _DDL:
-        cases._x(db, ddl)
+    if hasattr(cases, "path"):
+        for ddl in DDL:
+            cases._x(db, ddl)
     cases._x(db, "DELETE FROM review_decisions WHERE ref=?", (ref,))
     rows = cases._x(db, "SELECT DISTINCT item_key FROM review_log WHERE ref=? AND item_key NOT LIKE ?",
                     (ref, "purged:%")).fetchall()

@@ -14,7 +14,7 @@ import os
 import threading
 import time
 
-from audit.pacer import LIMITS, PROJECT_LIMITS as SHEETS_PROJECT_LIMITS
+from audit.pacer import LIMITS, PROJECT_LIMITS as SHEETS_PROJECT_LIMITS, RECOVERY
 
 GMAIL_UNITS_PER_MINUTE_PROJECT = 1_200_000
 DRIVE_PER_MINUTE_PROJECT = 12_000
@@ -43,7 +43,7 @@ for i, key in ipairs(KEYS) do
   local stamp = tonumber(s[2]) or now
   local rate = tonumber(s[3]) or nominal
   level = math.min(cap, level + math.max(0, now - stamp) * rate)
-  level = level - math.min(units, cap)
+  level = level - units
   redis.call('HSET', key, 'level', tostring(level), 'stamp', tostring(now), 'rate', tostring(rate))
   redis.call('HINCRBYFLOAT', key, 'spent', units)
   redis.call('PEXPIRE', key, ttl)
@@ -54,7 +54,7 @@ end
 return math.floor(wait * 1e6)
 """
 
-# KEYS[1]: the user's bucket. ARGV: factor (0.5 on push-back, 1.05 on success), nominal, floor.
+# KEYS[1]: the user's bucket. ARGV: factor (0.5 on push-back, 1.05 per call answered on success), nominal, floor.
 _ADAPT = """
 local r = redis.call('HGET', KEYS[1], 'rate')
 if not r then return 0 end
@@ -126,10 +126,10 @@ class RedisPacer:
             nominal = LIMITS[bucket][0]
             self._adapt(keys=[self.key(principal, bucket)], args=[0.5, nominal, nominal / 16])
 
-    def succeeded(self, principal: str, bucket: str) -> None:
+    def succeeded(self, principal: str, bucket: str, calls: int = 1) -> None:
         if bucket in LIMITS:
             nominal = LIMITS[bucket][0]
-            self._adapt(keys=[self.key(principal, bucket)], args=[1.05, nominal, nominal / 16])
+            self._adapt(keys=[self.key(principal, bucket)], args=[RECOVERY ** max(1, calls), nominal, nominal / 16])
 
     def spent(self, principal: str, bucket: str) -> float:
         """Units reserved from this bucket since it was created (accounting for tests and the bench)."""

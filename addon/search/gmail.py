@@ -1,5 +1,5 @@
 """Searching one mailbox: list candidates with every query (deduplicated), fetch each candidate once in
-batches of 50, confirm locally, emit items. Progress is checkpointed after every page and batch, so a
+batches of 25, confirm locally, emit items. Progress is checkpointed after every page and batch, so a
 killed job resumes without duplicates or gaps."""
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from .content import FileMatch, b64url, confirm_file, message_text
 from . import evidence
 from .display import message_facts
 
-BATCH = 50
+#: 25 messages.get = 125 units, half of Google's 250 units per user per second: a batch of 50 spends the whole
+#: second at once, so one batch arriving late (a busy host, a second worker on the same mailbox) made the
+#: next one draw 429s; at 25 the bucket keeps half a second of slack for such late arrivals.
+BATCH = 25
 PAGE = 500
 MAX_PART_ATTEMPTS = 6
 

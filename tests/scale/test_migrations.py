@@ -36,12 +36,14 @@ def test_postgres_upgrade_creates_both_branches_once(pg_url, tmp_path, monkeypat
             "SELECT table_schema || '.' || table_name FROM information_schema.tables"
             " WHERE table_schema IN ('public', 'audit')")}
     assert {"public.cases", "public.transitions", "public.results", "public.jobs", "audit.records", "audit.tree",
-            "audit.subtrees", "audit.checkpoints", "audit.case_keys", "audit.shredded", "audit.meta"} <= tables
+            "audit.subtrees", "audit.checkpoints", "audit.case_keys", "audit.shredded", "audit.meta",
+            # from migrations, not CREATE IF NOT EXISTS on open: two workers opening at once raced on pg_type
+            "public.review_decisions", "public.review_log", "public.intake_messages", "public.clock_events"} <= tables
 
 
 def test_sqlite_upgrade_builds_each_file_with_its_own_tables(tmp_path, monkeypatch):
     out = _upgrade(monkeypatch, tmp_path)
-    assert [o["after"] for o in out] == [["c0003"], ["a0001"]]
+    assert [o["after"] for o in out] == [["c0004"], ["a0001"]]
 
     def tables(name):
         with sqlite3.connect(tmp_path / name) as db:
@@ -65,7 +67,7 @@ def test_sqlite_upgrade_adopts_files_the_stores_created(tmp_path, monkeypatch):
     trail.append({"actor": "dpo@example.test", "outcome": "ok"})
     CaseStore(tmp_path / "cases.db", trail.keys)
     out = _upgrade(monkeypatch, tmp_path)
-    assert [o["after"] for o in out] == [["c0003"], ["a0001"]]
+    assert [o["after"] for o in out] == [["c0004"], ["a0001"]]
     assert AuditTrail.open(tmp_path / "audit.db", home=tmp_path).verify().records == 1
 
 
