@@ -84,7 +84,7 @@ def history(case: Case, pauses: list[Pause], extension: Extension | None, events
     return sorted(items, key=lambda h: h.get("at") or "")
 
 
-_FRACTION = re.compile(r"\.\d+(?=[-+Z]|$)")  # the stamps' milliseconds order the history; a line shows seconds
+_FRACTION = re.compile(r"\.\d+(?=[-+Z]|$)")  # the stamps' microseconds order the history; a line shows seconds
 
 
 def history_line(h: dict[str, Any]) -> str:

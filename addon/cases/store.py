@@ -48,9 +48,9 @@ _SEALED = "sealed_state"  # the one key of a sealed job checkpoint
 
 
 def now_iso() -> str:
-    """Milliseconds: a case's history merges transitions, identity, clock and note records by this stamp,
+    """Microseconds: a case's history merges transitions, identity, clock and note records by this stamp,
     and steps a script takes within one second came out in the wrong order at whole seconds."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 def _subject_json(s: Subject) -> str:
