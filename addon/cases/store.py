@@ -199,7 +199,10 @@ class CaseStore:
             sql, args = sql + " WHERE status=?", (status,)
         return [self._row_to_case(r) for r in self._rows(sql + " ORDER BY ref", args)]
 
-    def transition(self, ref: str, target: str, actor: str, role: str, reason: str | None = None) -> Case:
+    def transition(self, ref: str, target: str, actor: str, role: str, reason: str | None = None,
+                   only_from: str | None = None) -> Case:
+        """``only_from``: move only if the case is in that status (checked under the row lock), else leave it
+        as it is: how two closers of one search (a worker's chord callback, a follower) both succeed."""
         if target in ("objection_upheld", "objection_rejected") and not self.get(ref).details.get("decision"):
             from .lifecycle import TransitionInvalid
 
@@ -209,13 +212,17 @@ class CaseStore:
             row = self._x(db, "SELECT status, type FROM cases WHERE ref=?" + self.FOR_UPDATE, (ref,)).fetchone()
             if row is None:
                 raise NotFound(f"case: no case {ref!r}")
-            check_transition(row[0], target, role, reason, case_type=row[1])
-            at = now_iso()
-            self._x(db, "UPDATE cases SET status=?, closed_at=? WHERE ref=?",
-                    (target, at if target in ("closed", "refused", "withdrawn") else None, ref))
-            self._x(db, "INSERT INTO transitions (ref,from_status,to_status,actor,role,at,reason) VALUES (?,?,?,?,?,?,?)",
-                    (ref, row[0], target, actor, role, at, reason))
-        if self.on_transition is not None:
+            if only_from is not None and row[0] != only_from:
+                moved = False
+            else:
+                moved = True
+                check_transition(row[0], target, role, reason, case_type=row[1])
+                at = now_iso()
+                self._x(db, "UPDATE cases SET status=?, closed_at=? WHERE ref=?",
+                        (target, at if target in ("closed", "refused", "withdrawn") else None, ref))
+                self._x(db, "INSERT INTO transitions (ref,from_status,to_status,actor,role,at,reason) VALUES (?,?,?,?,?,?,?)",
+                        (ref, row[0], target, actor, role, at, reason))
+        if moved and self.on_transition is not None:
             self.on_transition(ref, actor)
         return self.get(ref)
 

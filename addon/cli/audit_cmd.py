@@ -235,6 +235,13 @@ def check_proof(file: str, pubkey: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def shred(case: str, yes: bool) -> None:
     """Destroy CASE's key: its sealed identifiers become unreadable for good; the trail still verifies."""
+    import re
+
+    from audit.errors import AuditInputError
+
+    if not re.fullmatch(r"DSAR-\d{4}-\d{4,}", case):  # the suppression list's key (and any other) is not a case's
+        raise AuditInputError(f"CASE: {case!r} is not a case reference (DSAR-YYYY-NNNN); only a case's key can be "
+                              "shredded here")
     who = _dpo("shredding a case key")
     if not yes:
         click.confirm(f"Destroy the key of {case}? Its sealed identifiers and search terms can never be read again",

@@ -83,13 +83,16 @@ def queued_search(services, ref: str, actor: str, quiet: bool = False, timeout: 
     sent = dispatch(services, ref, actor)
     if quiet:
         return follow(services, sent.ref, sent.run_no, timeout=timeout)
+    from ..search.coverage import units_phrase
+
+    what = units_phrase(sent.units)  # the unit keys name their sources: "mailboxes, Drives and calendars"
     if sent.queued:
-        err_console.print(f"{sent.ref}: {len(sent.queued)} of {len(sent.units)} mailbox and Drive tasks queued")
+        err_console.print(f"{sent.ref}: {len(sent.queued)} of {len(sent.units)} tasks queued ({what})")
     else:
         err_console.print(f"{sent.ref}: following the job already running")
     from .output import progress
 
-    with progress(f"Searching {sent.ref} (workers)", "mailboxes and Drives") as bar:  # plain lines off a terminal
+    with progress(f"Searching {sent.ref} (workers)", what) as bar:  # plain lines off a terminal
 
         def show(p) -> None:
             bar(p.units_done, max(p.units_total, 1), f"{p.items} items · {p.fetched}/{p.candidates} candidates read")

@@ -47,6 +47,7 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
              app=None) -> Dispatched:
     from celery import chord
 
+    from ..search.reuse import now_iso, previous_by_unit
     from ..search.service import accounts_in_scope, begin_search, search_purpose
 
     if app is None:
@@ -63,6 +64,7 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
         # workers are on it: follow it rather than send every unit twice
         return Dispatched(ref, run_no, jid, [], [])
     fresh = saved is None or saved["status"] == "done"
+    carry = previous_by_unit(store, jid, ref, run_no, saved)  # this case's own unchanged spreadsheets
     if saved and saved["status"] == "done":
         store.clear_results(ref, run_no)  # a fresh run of a finished search, as the engine does
     if accounts is None:
@@ -82,6 +84,8 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
         row = store.job(uid)
         if fresh or row is None:
             seed = {} if fresh else dict(parent_units.get(key, {}))  # an in-process run's checkpoint
+            if fresh and key in carry:
+                seed["carry"] = carry[key].as_state()
             status = "done" if seed.get("finished") else "queued"
             store.save_job(uid, ref, UNIT_KIND, status, seed)
             row = {"status": status}
@@ -89,9 +93,10 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
             if row["status"] == "failed":
                 store.save_job(uid, ref, UNIT_KIND, "queued", store.job(uid)["state"])
             queued.append(key)
+    started = now_iso() if fresh else (saved or {}).get("state", {}).get("started_at") or now_iso()
     store.save_job(jid, ref, "search", "running",
                    {"units": parent_units, "accounts": accounts, "shared_drives": shared, "mode": "queue",
-                    "actor": actor, "sources": sources})
+                    "actor": actor, "sources": sources, "started_at": started})
     out = Dispatched(ref, run_no, jid, units, queued)
     if not queued:
         out.result = finish(services, ref, run_no, actor)
@@ -163,9 +168,7 @@ def finish(services, ref: str, run_no: int, actor: str) -> dict:
         store.save_job(jid, ref, "search", "failed", state, error=error)
         return {"ref": ref, "status": "failed", "error": error}
     store.save_job(jid, ref, "search", "done", state)
-    case = store.get(ref)
-    if case.status == "searching":
-        store.transition(ref, "review", actor, "system")
+    store.transition(ref, "review", actor, "system", only_from="searching")  # a second closer changes nothing
     checkpoint = getattr(services.trail, "checkpoint", None)
     if checkpoint:
         checkpoint()

@@ -142,8 +142,11 @@ def build_unit(svc, case, key: str, state: dict, save, emit, shared_drives: dict
     if kind == "drive":
         drive = clients.drive(account, registry.scopes_for_operations(DRIVE_OPS))
         sheets = clients.sheets(account, registry.scopes_for_operations(SHEETS_OPS))
+        from ..search.reuse import Reuse
+
         return DriveUnit(account, drive, sheets, drive_queries.queries_for(case.subject), matcher, state, save, emit,
-                         shared_drive=shared, pacer=getattr(getattr(clients, "seam", None), "pacer", None))
+                         shared_drive=shared, pacer=getattr(getattr(clients, "seam", None), "pacer", None),
+                         reuse=Reuse.from_state(state.get("carry")))  # seeded by dispatch on a re-search
     raise ConfigError(f"search unit {key!r}: the kind must be gmail, drive or shared")
 
 
@@ -198,6 +201,7 @@ def search_unit(self, ref: str, run_no: int, key: str, actor: str) -> dict:
             store.save_job(uid, ref, UNIT_KIND, "retrying", state, error=message)
             raise self.retry(countdown=min(60, 2 ** failures))
         state.pop("_failures", None)
+        state.pop("carry", None)  # the last run's rows were emitted again or read afresh; the ledger stays
         state["finished"] = True
         store.save_job(uid, ref, UNIT_KIND, "done", state)
         return summary(key, "done", state)

@@ -1,5 +1,6 @@
 """Re-searching a case: a spreadsheet unchanged since the case's last completed search is not read again;
-its rows found then are carried over.
+its rows found then are carried over, in one process (:func:`previous_run`) or by the workers of a
+queued search (:func:`previous_by_unit`: each unit's share is seeded into its job row as ``carry``).
 
 Only within one case: the previous run is found by the case's own job id (``search:REF:RUN``), and its
 results are the case's own, sealed under the case's key. A spreadsheet is carried over only when the
@@ -45,15 +46,25 @@ class Reuse:
         return [{**it, "name": f["name"], "path": path} for it in self.items.get(f["id"], [])]
 
 
-def previous_run(store, job_id: str, ref: str, run_no: int, saved: dict | None) -> Reuse | None:
-    """What a finished run of this very job left to reuse; None for a first search or an unfinished one."""
+    def as_state(self) -> dict:
+        """JSON for a queued unit's job row (sealed under the case key like every checkpoint)."""
+        return {"since": self.since.isoformat(), "seen": self.seen, "items": self.items}
+
+    @classmethod
+    def from_state(cls, carry: dict | None) -> "Reuse | None":
+        since = _when((carry or {}).get("since") or "")
+        return None if since is None else cls(since, dict(carry.get("seen") or {}), dict(carry.get("items") or {}))
+
+
+def _ledgers(store, job_id: str, saved: dict | None) -> tuple[dt.datetime, dict[str, dict[str, str]]] | None:
+    """(when the finished run started, less the skew; each Drive unit's file id -> modifiedTime read)."""
     if not saved or saved.get("status") != "done":
         return None
     state = saved.get("state") or {}
     since = _when(state.get("started_at") or "")
     if since is None:
         return None
-    seen: dict[str, str] = {}
+    ledgers: dict[str, dict[str, str]] = {}
     for key, unit in (state.get("units") or {}).items():
         if not key.startswith(("drive:", "shared:")):
             continue
@@ -61,11 +72,36 @@ def previous_run(store, job_id: str, ref: str, run_no: int, saved: dict | None) 
         if ledger is None:  # kept in the unit's own row once the unit finished
             row = store.job(f"{job_id}/{key}")
             ledger = ((row or {}).get("state") or {}).get("sheets_seen") or {}
-        seen.update(ledger)
-    if not seen:
-        return None
+        if ledger:
+            ledgers[key] = dict(ledger)
+    return since - SKEW, ledgers
+
+
+def _sheet_items(store, ref: str, run_no: int, ids: set[str]) -> dict[str, list[dict]]:
     items: dict[str, list[dict]] = defaultdict(list)
     for it in store.results(ref, run_no):
-        if it.get("source") == "sheets" and it.get("file_id") in seen:
+        if it.get("source") == "sheets" and it.get("file_id") in ids:
             items[it["file_id"]].append(it)
-    return Reuse(since - SKEW, seen, dict(items))
+    return dict(items)
+
+
+def previous_run(store, job_id: str, ref: str, run_no: int, saved: dict | None) -> Reuse | None:
+    """What a finished run of this very job left to reuse; None for a first search or an unfinished one."""
+    found = _ledgers(store, job_id, saved)
+    if not found or not found[1]:
+        return None
+    since, ledgers = found
+    seen = {fid: mod for ledger in ledgers.values() for fid, mod in ledger.items()}
+    return Reuse(since, seen, _sheet_items(store, ref, run_no, set(seen)))
+
+
+def previous_by_unit(store, job_id: str, ref: str, run_no: int, saved: dict | None) -> dict[str, Reuse]:
+    """The same, split by Drive unit for a queued re-search: each worker gets only its own unit's
+    spreadsheets (read before the results are cleared for the new run)."""
+    found = _ledgers(store, job_id, saved)
+    if not found:
+        return {}
+    since, ledgers = found
+    items = _sheet_items(store, ref, run_no, {fid for ledger in ledgers.values() for fid in ledger})
+    return {key: Reuse(since, ledger, {fid: items[fid] for fid in ledger if fid in items})
+            for key, ledger in ledgers.items()}

@@ -12,7 +12,7 @@ from ..queries import drive as drive_queries
 from ..queries import gmail as gmail_queries
 from ..roles import require
 from ..subjects.matching import Matcher
-from .coverage import enabled_sources
+from .coverage import enabled_sources, units_phrase
 from .engine import Progress, SearchJob
 
 LEGAL_BASIS = {
@@ -111,14 +111,15 @@ def run_search(services, ref: str, actor: str, *, on_progress: Callable[[Progres
 
 def search_state(store, ref: str, run_no: int = 0) -> dict | None:
     """Where the case's search job stands, for ``case show`` and the tracker: its status ("running",
-    "interrupted", "failed", "done"), how many mailboxes and Drives are finished, and how to resume (None
-    when the case was never searched)."""
+    "interrupted", "failed", "done"), how many of its units (mailboxes, Drives, calendars...) are finished,
+    and how to resume (None when the case was never searched)."""
     job = store.job(f"search:{ref}:{run_no}")
     if job is None:
         return None
     units = (job.get("state") or {}).get("units", {})
     out = {"job": job["id"], "status": job["status"], "updated_at": job.get("updated_at"),
-           "units_done": sum(1 for u in units.values() if u.get("finished")), "units_total": len(units)}
+           "units_done": sum(1 for u in units.values() if u.get("finished")), "units_total": len(units),
+           "units_are": units_phrase(units)}
     if job["status"] != "done":
         out["resume"] = f"dsar search {ref}"
     return out
@@ -129,5 +130,5 @@ def search_state_line(state: dict | None) -> str:
     if not state or state["status"] == "done":
         return ""
     what = {"interrupted": "interrupted (Ctrl-C)", "failed": "stopped on errors"}.get(state["status"], state["status"])
-    return (f"search {what}: {state['units_done']} of {state['units_total']} mailboxes and Drives finished; "
+    return (f"search {what}: {state['units_done']} of {state['units_total']} {state.get('units_are') or 'mailboxes and Drives'} finished; "
             f"run '{state['resume']}' to resume")

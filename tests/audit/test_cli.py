@@ -144,6 +144,9 @@ def test_shred_needs_the_dpo(home: Path) -> None:
     again = CliRunner().invoke(main, ["audit", "shred", CASE, "--yes"], env=dpo)
     assert again.exit_code == ExitCode.CONFLICT and "case key shredded" in again.output
     assert json.loads(run("report", "--case", CASE, "--json").output)[0]["shredded_at"]
+    # the suppression list's key is not a case's: shredding it would lose every opt-out at once
+    other = CliRunner().invoke(main, ["audit", "shred", "SUPPRESSION-LIST", "--yes"], env=dpo)
+    assert other.exit_code == ExitCode.INPUT and "'SUPPRESSION-LIST' is not a case reference" in other.output
 
 
 def test_checkpoints_listing_and_export(home: Path, tmp_path: Path) -> None:

@@ -280,3 +280,47 @@ def test_sidebar_search_fans_out_to_the_workers(small_org, deployment_for):
     assert job["state"]["progress"]["units_done"] == job["state"]["progress"]["units_total"] == 2 * 4
     assert w.log.read_text().count("succeeded") >= 2 * 4  # every mailbox and Drive ran in the worker
     assert dep.services.store.get(case.ref).status == "review"
+
+
+def _routes(store, ref: str) -> dict:
+    out: dict = {}
+    for u in store.job(job_id(ref, 0))["state"]["units"].values():
+        for k, v in (u.get("routes") or {}).items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def test_a_queued_re_search_reuses_the_cases_unchanged_spreadsheets(small_org, deployment_for):
+    dep = deployment_for(small_org)
+    case = dep.open_case({"names": ["Jane Doe"], "emails": ["jane.doe@example.com"]})
+    dep.worker("re").wait_ready()
+
+    def search() -> list[dict]:
+        dispatch(dep.services, case.ref, dep.dpo)
+        return follow(dep.services, case.ref, poll=0.3, timeout=120)
+
+    first = search()
+    sheets = [f for f in dep.sandbox.ws.drive.files.values() if f.spreadsheet is not None]
+    assert len(sheets) == 2 and not _routes(dep.services.store, case.ref).get("reused")
+    for f in sheets:  # made "now" by the fixture: they must predate the finished search by the skew margin
+        f.modifiedTime = "2026-01-01T00:00:00.000Z"
+    second = search()  # the ledger had the old times: both read again
+    since = max((e["seq"] for e in dep.log()), default=0)
+    third = search()
+    assert _routes(dep.services.store, case.ref) == {"reused": 2}  # by the worker, from its seeded unit row
+    assert _keys(third) == _keys(second) == _keys(first) and any(i["source"] == "sheets" for i in third)
+    def reads(since: int) -> set[str]:  # spreadsheets fetched (exported or through the Sheets API); Docs are exported too
+        return {f.id for e in dep.log(since) for f in sheets if f.id in e["path"] and ("/values" in e["path"]
+                                                                                  or "/export" in e["path"])}
+
+    assert reads(since) == set()  # neither spreadsheet was fetched again
+    # one changed: read again; the other still carried over; the seeds are not kept once the units finish
+    sheets[0].spreadsheet.sheets[0].set_value(5, 0, {"stringValue": "Jane Doe again"})
+    dep.sandbox.ws.drive.touch(sheets[0])
+    since = max((e["seq"] for e in dep.log()), default=0)
+    fourth = search()
+    assert _routes(dep.services.store, case.ref).get("reused") == 1
+    assert reads(since) == {sheets[0].id}  # only the changed one was fetched
+    assert len(_keys(fourth)) == len(_keys(third)) + 1
+    units = dep.services.store.job(job_id(case.ref, 0))["state"]["units"]
+    assert not any("carry" in u for u in units.values())
