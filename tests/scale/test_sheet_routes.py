@@ -215,3 +215,24 @@ def test_a_re_search_reuses_unchanged_spreadsheets_only_within_its_case(routed):
     other = case()
     run_search(services, other, DPO, accounts=accounts)
     assert not _routes(services, other).get("reused") and _routes(services, other).get("export") == 2
+
+
+def test_the_route_follows_the_quota_headroom():
+    from audit.pacer import LIMITS, Pacer
+    from addon.search.sheet_routes import EXPORT_LIMIT_BYTES
+
+    class _Resource:  # choose() calls no API; the reader only builds its Drive resource up front
+        def files(self):
+            return None
+
+    pacer = Pacer()
+    reader = SheetReader(_Resource(), _Resource(), USER, pacer, route="auto")
+    f = {"id": "1", "size": "1000"}
+    assert reader.choose(f) == "export"  # both idle: one Drive query beats two Sheets reads
+    # Drive's bucket queued 3 s deep (many units listing and exporting at once), Sheets' idle: use Sheets
+    pacer._bucket((USER, "drive"), LIMITS["drive"]).level = -LIMITS["drive"][0] * 3
+    assert reader.choose(f) == "sheets"
+    pacer._bucket((USER, "sheets_read"), LIMITS["sheets_read"]).level = -1  # Sheets busy too: Drive is cheaper
+    assert reader.choose(f) == "export"
+    assert reader.choose({"id": "2", "size": str(EXPORT_LIMIT_BYTES + 1)}) == "sheets"  # Drive would refuse it
+    assert SheetReader(_Resource(), _Resource(), USER, Pacer(), route="sheets").choose(f) == "sheets"  # DSAR_SHEET_ROUTE
