@@ -27,7 +27,7 @@ from .context import Purpose, current
 from .egress import Egress
 from .errors import AuditWriteError, CallRefused, EgressRefused, TransportError
 from .pacer import Pacer
-from .retry import NOT_IDEMPOTENT, RetryPolicy, is_retryable_status, retry_after
+from .retry import NOT_IDEMPOTENT, RetryPolicy, is_retryable_status, quota_reason, retry_after
 
 _NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 _AUTH_STEP = "auth"
@@ -183,7 +183,7 @@ class AuditedAdapter(HTTPAdapter):
                              latency_ms=latency, nbytes=len(content), pending=pending, intent=ia.get(id(call)))
                 for c, (st, body) in zip(parts, statuses + [(None, b"")] * (len(parts) - len(statuses))):
                     part_outcome = outcome if status >= 300 else ("ok" if st is not None and st < 400 else "error")
-                    throttled = throttled or st == 429 or bool(st == 403 and body and b"ateLimitExceeded" in body)
+                    throttled = throttled or st == 429 or (st is not None and quota_reason(st, body) is not None)
                     self._record(purpose, c, scopes, status=st, outcome=part_outcome, attempt=attempt,
                                  latency_ms=latency, nbytes=len(body), batch=call.path_template,
                                  items=wire.item_count(c.api_method, st, "application/json", body), pending=pending,

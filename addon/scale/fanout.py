@@ -93,7 +93,7 @@ def dispatch(services, ref: str, actor: str, *, accounts: list[str] | None = Non
             if row["status"] == "failed":
                 store.save_job(uid, ref, UNIT_KIND, "queued", store.job(uid)["state"])
             queued.append(key)
-    started = now_iso() if fresh else (saved or {}).get("state", {}).get("started_at") or now_iso()
+    started = (not fresh and saved["state"].get("started_at")) or now_iso()  # a resumed run keeps its start
     store.save_job(jid, ref, "search", "running",
                    {"units": parent_units, "accounts": accounts, "shared_drives": shared, "mode": "queue",
                     "actor": actor, "sources": sources, "started_at": started})

@@ -45,7 +45,6 @@ class Reuse:
         self.used += 1
         return [{**it, "name": f["name"], "path": path} for it in self.items.get(f["id"], [])]
 
-
     def as_state(self) -> dict:
         """JSON for a queued unit's job row (sealed under the case key like every checkpoint)."""
         return {"since": self.since.isoformat(), "seen": self.seen, "items": self.items}
@@ -87,17 +86,17 @@ def _sheet_items(store, ref: str, run_no: int, ids: set[str]) -> dict[str, list[
 
 def previous_run(store, job_id: str, ref: str, run_no: int, saved: dict | None) -> Reuse | None:
     """What a finished run of this very job left to reuse; None for a first search or an unfinished one."""
-    found = _ledgers(store, job_id, saved)
-    if not found or not found[1]:
+    units = previous_by_unit(store, job_id, ref, run_no, saved)
+    if not units:
         return None
-    since, ledgers = found
-    seen = {fid: mod for ledger in ledgers.values() for fid, mod in ledger.items()}
-    return Reuse(since, seen, _sheet_items(store, ref, run_no, set(seen)))
+    return Reuse(next(iter(units.values())).since, {f: m for r in units.values() for f, m in r.seen.items()},
+                 {f: i for r in units.values() for f, i in r.items.items()})
 
 
 def previous_by_unit(store, job_id: str, ref: str, run_no: int, saved: dict | None) -> dict[str, Reuse]:
-    """The same, split by Drive unit for a queued re-search: each worker gets only its own unit's
-    spreadsheets (read before the results are cleared for the new run)."""
+    """What a finished run of this very job left to reuse, by Drive unit: a queued re-search gives each
+    worker only its own unit's spreadsheets (read before the results are cleared for the new run); the
+    in-process engine merges them (:func:`previous_run`). Empty for a first search or an unfinished one."""
     found = _ledgers(store, job_id, saved)
     if not found:
         return {}

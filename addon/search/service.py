@@ -130,5 +130,5 @@ def search_state_line(state: dict | None) -> str:
     if not state or state["status"] == "done":
         return ""
     what = {"interrupted": "interrupted (Ctrl-C)", "failed": "stopped on errors"}.get(state["status"], state["status"])
-    return (f"search {what}: {state['units_done']} of {state['units_total']} {state.get('units_are') or 'mailboxes and Drives'} finished; "
+    return (f"search {what}: {state['units_done']} of {state['units_total']} {state['units_are']} finished; "
             f"run '{state['resume']}' to resume")
