@@ -73,6 +73,11 @@ def _engine(env: dict, task: str, accounts: list[str] | None, workers: int, out)
     actor = env["DSAR_ACTOR"]
     case = open_case(services, "access", SUBJECT["names"], SUBJECT["emails"], [], [], dt.date.today(), actor)
     t0 = time.perf_counter()
+    if os.environ.get("BENCH_PROFILE"):  # every thread's CPU, since the engine's work runs in unit threads
+        import yappi
+
+        yappi.set_clock_type("cpu")
+        yappi.start()
     if task == "estimate":
         est = estimate(services, case.ref, actor, accounts=accounts)
         result = {"estimate": {k: est[k] for k in ("accounts", "totals", "plan", "calls")}}
@@ -109,6 +114,9 @@ def _engine(env: dict, task: str, accounts: list[str] | None, workers: int, out)
             by_source[i["source"]] = by_source.get(i["source"], 0) + 1
         result = {"items": by_source, "routes": routes, "units_total": len(job["state"]["units"])}
     result["wall_s"] = time.perf_counter() - t0
+    if os.environ.get("BENCH_PROFILE"):
+        yappi.stop()
+        yappi.get_func_stats().save(f"{os.environ['BENCH_PROFILE']}.{task.replace(':', '-')}.{os.getpid()}", type="pstat")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["rss_mb"] = usage.ru_maxrss / 1024
     result["cpu_s"] = usage.ru_utime + usage.ru_stime

@@ -88,6 +88,14 @@ def product(tmp_path, monkeypatch):
     return make
 
 
+def fetched_so_far(store, ref: str, run_no: int = 0) -> int:
+    """Messages a running search has fetched, from each unit's own checkpoint row (the job's row keeps
+    only finished units' summaries)."""
+    prefix = f"search:{ref}:{run_no}/"
+    units = [j["id"] for j in store.jobs(ref) if j["id"].startswith(prefix)]
+    return sum(len(((store.job(u) or {}).get("state") or {}).get("done", [])) for u in units)
+
+
 def expected_subject(fixture: Path, key: str) -> dict:
     import json as _json
 

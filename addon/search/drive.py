@@ -68,6 +68,7 @@ class DriveUnit:
     def __post_init__(self) -> None:
         kw = {"route": self.route} if self.route else {}
         self.reader = SheetReader(self.drive, self.sheets, self.account, self.pacer, **kw)
+        self.files = self.reader.files  # one ``files()`` resource: googleapiclient rebuilds it on each call
 
     @property
     def drive_label(self) -> str | dict:
@@ -84,7 +85,7 @@ class DriveUnit:
         st = self.state.setdefault("lists", {})
         entry = st.setdefault(key, {"token": None, "files": [], "done": False})
         while not entry["done"]:
-            resp = self.drive.files().list(
+            resp = self.files.list(
                 q=q, pageSize=1000, fields=FIELDS, pageToken=entry["token"], spaces="drive", **self._list_args(),
             ).execute()
             entry["files"].extend(resp.get("files", []))
@@ -138,7 +139,7 @@ class DriveUnit:
         rec = self.matcher
         try:
             if mime == DOC:
-                data = self.drive.files().export(fileId=f["id"], mimeType="text/plain").execute()
+                data = self.files.export(fileId=f["id"], mimeType="text/plain").execute()
                 res = confirm_file(self.matcher, data, "text/plain")
             elif mime.startswith("application/vnd.google-apps.") or not extract.readable(mime, f["name"]):
                 res = FileMatch()  # no library reads it here (images: no OCR)
@@ -148,7 +149,7 @@ class DriveUnit:
                     f"larger than the {extract.formats.size_text(limit)} read automatically "
                     f"({extract.formats.size_text(int(f['size']))}); not downloaded").as_dict())
             else:
-                data = self.drive.files().get_media(fileId=f["id"], supportsAllDrives=True).execute()
+                data = self.files.get_media(fileId=f["id"], supportsAllDrives=True).execute()
                 item["sha256"] = hashlib.sha256(data).hexdigest()  # folds identical copies in review
                 res = confirm_file(self.matcher, data, mime, f["name"])
         except HttpError as e:

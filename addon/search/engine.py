@@ -37,6 +37,8 @@ class _Stopped(Exception):
 
 #: Job status of a search the user interrupted; ``dsar search REF`` resumes it.
 INTERRUPTED = "interrupted"
+#: How often a running job's own row is rewritten (each unit checkpoints into a row of its own)
+PARENT_EVERY_S = 1.0
 
 
 @dataclass
@@ -109,19 +111,31 @@ class SearchJob:
 
     def run(self) -> list[dict]:
         saved = self.store.job(self.job_id)
-        state = saved["state"] if saved and saved["status"] != "done" else {"units": {}, "started_at": now_iso()}
+        resuming = bool(saved and saved["status"] != "done")
+        state = saved["state"] if resuming else {"units": {}, "started_at": now_iso()}
+        state.setdefault("started_at", now_iso())
         self.reuse = previous_run(self.store, self.job_id, self.ref, self.run_no, saved)  # this case's own only
         if saved and saved["status"] == "done":
             self.store.clear_results(self.ref, self.run_no)  # a fresh run of a finished search
         lock = threading.Lock()
         stop = threading.Event()
+        live: dict[str, dict] = {}  # each running unit's checkpoint: saved in its own row, not the job's
+        parent_saved = [0.0]
+
+        def save_parent(status: str, force: bool = False) -> None:
+            """The job row: small (finished units' summaries), and at most once a second while running,
+            since a resume reads each unit's own row."""
+            if force or time.monotonic() - parent_saved[0] >= PARENT_EVERY_S:
+                self.store.save_job(self.job_id, self.ref, "search", status, state)
+                parent_saved[0] = time.monotonic()
 
         def save(key: str) -> Callable[[dict], None]:
             def _save(unit_state: dict) -> None:
                 with lock:
-                    state["units"][key] = unit_state
-                    self.store.save_job(self.job_id, self.ref, "search",
-                                        INTERRUPTED if stop.is_set() else "running", state)
+                    live[key] = unit_state
+                    self.store.save_job(f"{self.job_id}/{key}", self.ref, "search-unit",
+                                        INTERRUPTED if stop.is_set() else "running",
+                                        {**unit_state, "run": state["started_at"]})
                 if stop.is_set():  # saved: the unit stops here and resumes from this checkpoint
                     raise _Stopped()
             return _save
@@ -135,32 +149,35 @@ class SearchJob:
             self.progress.add(kind, n)
             self.on_progress(self.progress)
 
+        def pending(key: str) -> dict | None:
+            """The unit's checkpoint to go on from, or None when it is finished."""
+            ust = self._resume_point(state, key) if resuming else {}
+            state["units"][key] = finished_summary(ust) if ust.get("finished") else {}
+            if ust.get("finished"):
+                return None
+            live[key] = ust
+            return ust
+
         units: list[tuple[str, Callable[[], None]]] = []
         for acct in self.accounts:
             for kind in ("gmail", "drive"):
                 key = f"{kind}:{acct}"
-                ust = state["units"].setdefault(key, {})
-                if ust.get("finished"):
-                    continue
-                units.append((key, self._unit(kind, acct, ust, save(key), emit, prog)))
+                if (ust := pending(key)) is not None:
+                    units.append((key, self._unit(kind, acct, ust, save(key), emit, prog)))
         for drive_id, d in self._shared_drives(state).items():
             key = f"shared:{drive_id}"
-            ust = state["units"].setdefault(key, {})
-            if ust.get("finished"):
-                continue
-            units.append((key, self._unit("drive", d["account"], ust, save(key), emit, prog,
-                                          shared={"id": drive_id, "name": d["name"]})))
+            if (ust := pending(key)) is not None:
+                units.append((key, self._unit("drive", d["account"], ust, save(key), emit, prog,
+                                              shared={"id": drive_id, "name": d["name"]})))
         from .sources import build_unit as source_unit, unit_keys as source_keys
 
         for key in source_keys(self.sources, self.accounts):
-            ust = state["units"].setdefault(key, {})
-            if ust.get("finished"):
-                continue
-            units.append((key, lambda key=key, ust=ust: source_unit(
-                self.clients, self.settings, self.subject, self.matcher, key, self.accounts, ust, save(key), emit,
-                prog).run()))
+            if (ust := pending(key)) is not None:
+                units.append((key, lambda key=key, ust=ust: source_unit(
+                    self.clients, self.settings, self.subject, self.matcher, key, self.accounts, ust, save(key),
+                    emit, prog).run()))
         self.progress.units_total = len(units)
-        self.store.save_job(self.job_id, self.ref, "search", "running", state)
+        save_parent("running", force=True)
         failures: list[str] = []
 
         def settle(fut, key: str) -> None:
@@ -171,12 +188,12 @@ class SearchJob:
             except Exception as e:  # reported together; the job stays resumable
                 failures.append(f"{key}: {describe_failure(e)}")
                 return
-            with lock:  # the finished unit's checkpoint moves to its own row: the job row stays small
+            with lock:  # the unit's own row says it is done; the job row keeps a summary
+                unit = live.pop(key, {})
                 self.store.save_job(f"{self.job_id}/{key}", self.ref, "search-unit", "done",
-                                    {**state["units"][key], "finished": True})
-                state["units"][key] = finished_summary(state["units"][key])
-                self.store.save_job(self.job_id, self.ref, "search",
-                                    INTERRUPTED if stop.is_set() else "running", state)
+                                    {**unit, "finished": True, "run": state["started_at"]})
+                state["units"][key] = finished_summary(unit)
+                save_parent(INTERRUPTED if stop.is_set() else "running")
             self.progress.add("units_done", 1)
             self.progress.last_unit = key
             self.on_progress(self.progress)
@@ -201,6 +218,16 @@ class SearchJob:
             )
         self.store.save_job(self.job_id, self.ref, "search", "done", state)
         return self.store.results(self.ref, self.run_no)
+
+    def _resume_point(self, state: dict, key: str) -> dict:
+        """A resumed unit's last checkpoint: its own row when this run wrote one, else what the job row
+        held (checkpoints written before units had rows of their own)."""
+        row = self.store.job(f"{self.job_id}/{key}")
+        if row and (row.get("state") or {}).get("run") == state["started_at"]:
+            ust = dict(row["state"])
+            ust.pop("run", None)
+            return {**ust, "finished": True} if row["status"] == "done" else ust
+        return dict(state["units"].get(key) or {})
 
     def _shared_drives(self, state: dict) -> dict[str, dict]:
         """The shared drives any account in scope belongs to, listed once per job and kept in its state, so

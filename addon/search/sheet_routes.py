@@ -3,7 +3,7 @@
 - **Sheets API**: ``spreadsheets.get`` for the tab titles, then one ``values.batchGet`` of every tab: two
   requests against Sheets' quota (300 reads a minute per project, 60 per user).
 - **Drive export**: one ``files.export`` to .xlsx holds every tab, against Drive's quota (12,000 queries a
-  minute per project), read here with openpyxl. Drive refuses an export over 10 MB (403
+  minute per project), read here by :mod:`.xlsx_tabs` (openpyxl's cell parser). Drive refuses an export over 10 MB (403
   ``exportSizeLimitExceeded``, "This file is too large to be exported.").
 
 Both give the same :class:`Tab` list: each tab's exact title and its rows as the values API returns them
@@ -16,7 +16,6 @@ is idle. ``DSAR_SHEET_ROUTE=sheets`` keeps the Sheets API only (the route before
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 import zipfile
@@ -29,6 +28,7 @@ from googleapiclient.errors import HttpError
 from scopes.quotas import EXPORT_LIMIT_BYTES
 
 from ..errors import ConfigError
+from .xlsx_tabs import NotAWorkbook, worksheets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROUTES = ("auto", "export", "sheets")
@@ -69,37 +69,26 @@ def tabs_from_values(titles: list[str], data: dict) -> list[Tab]:
 
 def tabs_from_xlsx(data: bytes) -> list[Tab] | None:
     """Every tab of an exported workbook, or None when a title may have been shortened or changed."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return None
     try:
         tabs = []
-        for ws in wb.worksheets:
-            if len(ws.title) >= XLSX_TITLE_MAX or "_" in ws.title:
+        for title, cells in worksheets(data):
+            if len(title) >= XLSX_TITLE_MAX or "_" in title:
                 return None  # possibly cut to 31 or with a forbidden character replaced: ask Sheets
-            ws.reset_dimensions()  # the stored dimension may be stale; read what is there
-            rows = []
-            for row in ws.iter_rows():
-                cells: list[str] = []
-                for cell in row:
-                    col = getattr(cell, "column", None)
-                    if col is None:
-                        continue
-                    while len(cells) < col - 1:
-                        cells.append("")
-                    cells.append(cell_text(cell.value, getattr(cell, "number_format", "General")))
-                r = getattr(row[0], "row", None) if row else None
-                if r is not None:
-                    while len(rows) < r - 1:
-                        rows.append([])
-                rows.append(cells)
-            tabs.append(Tab(ws.title, trim(rows)))
+            rows: list[list[str]] = []
+            for c in cells:  # placed by each cell's own coordinate: row n of the list is the sheet's row n
+                text = cell_text(c.value, c.number_format)
+                while len(rows) < c.row:
+                    rows.append([])
+                row = rows[c.row - 1]
+                while len(row) < c.column:
+                    row.append("")
+                if text or not row[c.column - 1]:
+                    row[c.column - 1] = text
+            tabs.append(Tab(title, trim(rows)))
         return tabs
-    finally:
-        wb.close()
+    except (NotAWorkbook, zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError, SyntaxError):
+        # a workbook openpyxl's parser cannot follow (a string index past the table...): ask Sheets
+        return None
 
 
 # -- number formats, as Sheets' FORMATTED_VALUE shows them ---------------------------------------------
@@ -185,7 +174,7 @@ class SheetReader:
         # googleapiclient builds every method of a resource, docstrings included, on each ``files()`` or
         # ``spreadsheets()`` call (Sheets': ~11 MB and tens of ms, freed only by the cyclic GC): build each
         # once per reader, and the Sheets one only if a spreadsheet is read through Sheets at all
-        self._files = self.drive.files()
+        self.files = self.drive.files()  # shared with the DriveUnit that owns this reader
         self._sheets_res = None
 
     @property
@@ -219,7 +208,7 @@ class SheetReader:
 
     def _export(self, f: dict) -> list[Tab] | None:
         try:
-            data = self._files.export(fileId=f["id"], mimeType=XLSX).execute()
+            data = self.files.export(fileId=f["id"], mimeType=XLSX).execute()
         except HttpError as e:
             if e.resp.status in (400, 403, 404):  # too large, not exportable, download restricted: Sheets
                 self.stats[f"export_refused_{e.resp.status}"] += 1

@@ -17,11 +17,7 @@ from addon.errors import ExitCode
 from addon.search.service import run_search
 
 from .test_resume import _case, _keys
-
-
-def _fetched(services, ref: str) -> int:
-    job = services.store.job(f"search:{ref}:0")
-    return sum(len(u.get("done", [])) for u in (job or {"state": {"units": {}}})["state"]["units"].values())
+from tests.conftest import fetched_so_far
 
 
 def test_ctrl_c_saves_the_job_as_interrupted_and_the_same_command_resumes(sandbox_factory, product, demo_fixture):
@@ -37,7 +33,7 @@ def test_ctrl_c_saves_the_job_as_interrupted_and_the_same_command_resumes(sandbo
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.time() + 60
-        while time.time() < deadline and _fetched(services, ref) < 1 and proc.poll() is None:
+        while time.time() < deadline and fetched_so_far(services.store, ref) < 1 and proc.poll() is None:
             time.sleep(0.05)
         assert proc.poll() is None, "the search finished before it could be interrupted"
         os.kill(proc.pid, signal.SIGINT)  # what Ctrl-C sends

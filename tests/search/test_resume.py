@@ -14,7 +14,7 @@ import requests
 
 from addon.cli.case_cmd import open_case
 from addon.search.service import run_search
-from tests.conftest import expected_subject
+from tests.conftest import expected_subject, fetched_so_far
 
 
 def _keys(items):
@@ -54,9 +54,7 @@ def test_killed_search_resumes_without_gaps_or_duplicates(sandbox_factory, produ
     deadline = time.time() + 60
     try:
         while time.time() < deadline:  # kill it once some, but not all, messages were fetched
-            job = services.store.job(f"search:{ref}:0")
-            done = sum(len(u.get("done", [])) for u in (job or {"state": {"units": {}}})["state"]["units"].values())
-            if done >= 1:
+            if fetched_so_far(services.store, ref) >= 1:
                 break
             time.sleep(0.05)
         os.killpg(proc.pid, signal.SIGKILL)
