@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextvars
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -201,10 +201,21 @@ class SearchJob:
         pool = ThreadPoolExecutor(max_workers=self.workers)
         try:
             with acting(self.purpose):
-                futures = {pool.submit(contextvars.copy_context().run, fn): key for key, fn in units}
+                queue, futures = iter(units), {}
+
+                def top_up() -> None:
+                    """Submit units as others finish, a few ahead of the pool: at 10,000 units, a future and
+                    closure each submitted at once would be memory that grows with the organisation."""
+                    while len(futures) < self.workers * 2 and (nxt := next(queue, None)) is not None:
+                        futures[pool.submit(contextvars.copy_context().run, nxt[1])] = nxt[0]
+
                 try:
-                    for fut in as_completed(futures):
-                        settle(fut, futures[fut])
+                    top_up()
+                    while futures:
+                        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                        for fut in done:
+                            settle(fut, futures.pop(fut))
+                        top_up()
                 except KeyboardInterrupt:
                     stop.set()
                     self._interrupted(pool, futures, settle, state, lock)
