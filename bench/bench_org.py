@@ -11,6 +11,9 @@ RSS of the engine (its own process) and of one Celery worker at 1,000 and 5,000 
 
 Needs Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432, trust auth) for the worker figures (``--no-worker`` skips them). Run:
 python bench/bench_org.py [--accounts 1000 --sheets 20 --scale 0.5 --baseline-accounts 6 --rss 1000,5000]
+
+``BENCH_PROFILE=/tmp/prof`` also saves a per-thread CPU profile of each engine process (``/tmp/prof.TASK.PID``,
+pstats format; needs ``pip install yappi``): cProfile sees only the main thread, and the units run in others.
 """
 from __future__ import annotations
 
