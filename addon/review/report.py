@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..search.job_ids import job_id
 from . import methodology
 from .disclosure import suppressed_count
 from .service import review_store
@@ -12,7 +13,7 @@ from .service import review_store
 
 def build_statement(services, case, groups: list, *, redacted: int = 0, exported: dict | None = None) -> dict[str, Any]:
     decisions = review_store(services).load(case.ref)
-    job = services.store.job(f"search:{case.ref}:0")
+    job = services.store.job(job_id(case.ref))
     return methodology.statement(services.settings, case, job, groups, decisions,
                                  suppressed=suppressed_count(decisions, groups), redacted=redacted, exported=exported)
 

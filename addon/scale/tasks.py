@@ -20,10 +20,10 @@ from audit.context import acting
 from audit.errors import CallRefused, CaseKeyError
 
 from ..errors import ConfigError, NotFound
+from ..search.job_ids import UNIT_KIND, job_id, unit_job_id  # the in-process engine's names: either resumes the other
 from . import broker_url, redis_prefix
 from .celery_app import app
 
-UNIT_KIND = "search-unit"
 MAX_FAILURES = 5  # attempts of one unit after errors (each resumes from its checkpoint)
 PERMANENT = (CallRefused, ConfigError, NotFound, CaseKeyError)
 
@@ -40,14 +40,6 @@ def services():
 
             _services = open_services()
         return _services
-
-
-def job_id(ref: str, run_no: int) -> str:
-    return f"search:{ref}:{run_no}"  # the in-process engine's job id, so either can resume the other
-
-
-def unit_job_id(job: str, key: str) -> str:
-    return f"{job}/{key}"
 
 
 def unit_task_id(job: str, key: str) -> str:

@@ -19,6 +19,7 @@ from ..errors import GoogleError, Interrupted
 from .coverage import units_phrase
 from .drive import DriveUnit, list_shared_drives
 from .gmail import GmailUnit
+from .job_ids import UNIT_KIND, job_id, unit_job_id
 from .reuse import now_iso, previous_run
 
 GMAIL_OPS = ("gmail.search", "gmail.read_full")
@@ -107,7 +108,7 @@ class SearchJob:
 
     @property
     def job_id(self) -> str:
-        return f"search:{self.ref}:{self.run_no}"
+        return job_id(self.ref, self.run_no)
 
     def run(self) -> list[dict]:
         saved = self.store.job(self.job_id)
@@ -120,20 +121,21 @@ class SearchJob:
         lock = threading.Lock()
         stop = threading.Event()
         live: dict[str, dict] = {}  # each running unit's checkpoint: saved in its own row, not the job's
-        parent_saved = [0.0]
+        parent_saved = 0.0
 
         def save_parent(status: str, force: bool = False) -> None:
             """The job row: small (finished units' summaries), and at most once a second while running,
             since a resume reads each unit's own row."""
-            if force or time.monotonic() - parent_saved[0] >= PARENT_EVERY_S:
+            nonlocal parent_saved
+            if force or time.monotonic() - parent_saved >= PARENT_EVERY_S:
                 self.store.save_job(self.job_id, self.ref, "search", status, state)
-                parent_saved[0] = time.monotonic()
+                parent_saved = time.monotonic()
 
         def save(key: str) -> Callable[[dict], None]:
             def _save(unit_state: dict) -> None:
                 with lock:
                     live[key] = unit_state
-                    self.store.save_job(f"{self.job_id}/{key}", self.ref, "search-unit",
+                    self.store.save_job(unit_job_id(self.job_id, key), self.ref, UNIT_KIND,
                                         INTERRUPTED if stop.is_set() else "running",
                                         {**unit_state, "run": state["started_at"]})
                 if stop.is_set():  # saved: the unit stops here and resumes from this checkpoint
@@ -190,7 +192,7 @@ class SearchJob:
                 return
             with lock:  # the unit's own row says it is done; the job row keeps a summary
                 unit = live.pop(key, {})
-                self.store.save_job(f"{self.job_id}/{key}", self.ref, "search-unit", "done",
+                self.store.save_job(unit_job_id(self.job_id, key), self.ref, UNIT_KIND, "done",
                                     {**unit, "finished": True, "run": state["started_at"]})
                 state["units"][key] = finished_summary(unit)
                 save_parent(INTERRUPTED if stop.is_set() else "running")
@@ -233,7 +235,7 @@ class SearchJob:
     def _resume_point(self, state: dict, key: str) -> dict:
         """A resumed unit's last checkpoint: its own row when this run wrote one, else what the job row
         held (checkpoints written before units had rows of their own)."""
-        row = self.store.job(f"{self.job_id}/{key}")
+        row = self.store.job(unit_job_id(self.job_id, key))
         if row and (row.get("state") or {}).get("run") == state["started_at"]:
             ust = dict(row["state"])
             ust.pop("run", None)

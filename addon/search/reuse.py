@@ -14,6 +14,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .job_ids import unit_job_id
+
 SKEW = dt.timedelta(minutes=5)
 
 
@@ -69,7 +71,7 @@ def _ledgers(store, job_id: str, saved: dict | None) -> tuple[dt.datetime, dict[
             continue
         ledger = unit.get("sheets_seen")
         if ledger is None:  # kept in the unit's own row once the unit finished
-            row = store.job(f"{job_id}/{key}")
+            row = store.job(unit_job_id(job_id, key))
             ledger = ((row or {}).get("state") or {}).get("sheets_seen") or {}
         if ledger:
             ledgers[key] = dict(ledger)

@@ -14,6 +14,7 @@ from ..roles import require
 from ..subjects.matching import Matcher
 from .coverage import enabled_sources, units_phrase
 from .engine import Progress, SearchJob
+from .job_ids import job_id
 
 LEGAL_BASIS = {
     "access": "UK GDPR Art. 6(1)(c) legal obligation: Art. 15 right of access",
@@ -113,7 +114,7 @@ def search_state(store, ref: str, run_no: int = 0) -> dict | None:
     """Where the case's search job stands, for ``case show`` and the tracker: its status ("running",
     "interrupted", "failed", "done"), how many of its units (mailboxes, Drives, calendars...) are finished,
     and how to resume (None when the case was never searched)."""
-    job = store.job(f"search:{ref}:{run_no}")
+    job = store.job(job_id(ref, run_no))
     if job is None:
         return None
     units = (job.get("state") or {}).get("units", {})

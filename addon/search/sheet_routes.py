@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,8 +85,7 @@ def tabs_from_xlsx(data: bytes) -> list[Tab] | None:
                     row[c.column - 1] = text
             tabs.append(Tab(title, trim(rows)))
         return tabs
-    except (NotAWorkbook, zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError, SyntaxError):
-        # a workbook openpyxl's parser cannot follow (a string index past the table...): ask Sheets
+    except NotAWorkbook:  # damaged, encrypted, or a part openpyxl's parser cannot follow: ask Sheets
         return None
 
 

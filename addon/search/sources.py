@@ -15,6 +15,7 @@ from .calendar import CalendarUnit, calendar_queries
 from .chat import ChatUnit, directory_lookup
 from .contacts import ContactsUnit
 from .forms import FormsUnit
+from .job_ids import job_id
 
 PER_USER = ("calendar", "contacts", "chat")
 FORMS_KEY = "forms:organisation"
@@ -66,7 +67,7 @@ def build_unit(clients: Any, settings: Any, subject: Any, matcher: Any, key: str
 def sources_searched(store: Any, ref: str, run_no: int = 0) -> tuple[str, ...] | None:
     """The sources the case's last search job covered, from its unit keys (None when it was never searched):
     what the access report and methodology record state, whatever the settings say now."""
-    job = store.job(f"search:{ref}:{run_no}")
+    job = store.job(job_id(ref, run_no))
     if job is None:
         return None
     kinds = {k.split(":", 1)[0] for k in (job.get("state") or {}).get("units", {})}

@@ -31,10 +31,14 @@ CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 WORKBOOK_TYPES = tuple(f"application/vnd.ms-excel.{k}.main+xml" for k in ("sheet.macroEnabled", "template.macroEnabled")) + \
     tuple(f"application/vnd.openxmlformats-officedocument.spreadsheetml.{k}.main+xml" for k in ("sheet", "template"))
 SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+#: what a damaged or hostile part raises in zipfile, ElementTree/lxml/defusedxml and openpyxl's parser
+#: (a shared-string index past the table is an IndexError)
+_BROKEN = (zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError, SyntaxError)
 
 
 class NotAWorkbook(ValueError):
-    """The bytes are not an .xlsx this reader can open (the caller asks the Sheets API instead)."""
+    """The bytes are not an .xlsx this reader can open, raised from the first part that fails (the caller
+    asks the Sheets API instead)."""
 
 
 @dataclass
@@ -104,19 +108,19 @@ def worksheets(data: bytes) -> Iterator[tuple[str, Iterator[Cell]]]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         workbook_part, strings_part = _parts(zf)
         wb = _xml(zf, workbook_part)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as e:
+        if wb is None:
+            raise NotAWorkbook("no workbook part")
+        names = set(zf.namelist())
+        pr = wb.find(f"{MAIN}workbookPr")
+        epoch = CALENDAR_MAC_1904 if pr is not None and pr.get("date1904") in ("1", "true") else WINDOWS_EPOCH
+        strings: list = []
+        if strings_part and strings_part in names:
+            with zf.open(strings_part) as src:
+                strings = read_string_table(src)
+        codes, dates, durations = _formats(zf)
+        rels = _rels(zf, workbook_part)
+    except _BROKEN as e:
         raise NotAWorkbook(str(e)) from None
-    if wb is None:
-        raise NotAWorkbook("no workbook part")
-    pr = wb.find(f"{MAIN}workbookPr")
-    epoch = CALENDAR_MAC_1904 if pr is not None and pr.get("date1904") in ("1", "true") else WINDOWS_EPOCH
-    strings: list = []
-    if strings_part and strings_part in zf.namelist():
-        with zf.open(strings_part) as src:
-            strings = read_string_table(src)
-    codes, dates, durations = _formats(zf)
-    rels = _rels(zf, workbook_part)
-    names = set(zf.namelist())
     for sheet in wb.iter(f"{MAIN}sheet"):
         rid = sheet.get(f"{REL}id")
         if not rid or rid not in rels:
@@ -128,10 +132,13 @@ def worksheets(data: bytes) -> Iterator[tuple[str, Iterator[Cell]]]:
 
 
 def _cells(zf, target, strings, epoch, codes, dates, durations) -> Iterator[Cell]:
-    with zf.open(target) as src:
-        parser = WorkSheetParser(src, strings, data_only=True, epoch=epoch, date_formats=dates,
-                                 timedelta_formats=durations)
-        for _, row in parser.parse():
-            for c in row:
-                sid = c["style_id"] or 0
-                yield Cell(c["row"], c["column"], c["value"], codes[sid] if sid < len(codes) else "General")
+    try:
+        with zf.open(target) as src:
+            parser = WorkSheetParser(src, strings, data_only=True, epoch=epoch, date_formats=dates,
+                                     timedelta_formats=durations)
+            for _, row in parser.parse():
+                for c in row:
+                    sid = c["style_id"] or 0
+                    yield Cell(c["row"], c["column"], c["value"], codes[sid] if sid < len(codes) else "General")
+    except _BROKEN as e:
+        raise NotAWorkbook(f"{target}: {e}") from None
