@@ -15,7 +15,6 @@ from addon.errors import ExitCode
 from addon.tracker.schema import COLUMNS
 from tests.cases.cli import run
 
-TODAY = dt.date.today()
 
 
 def open_case(env, *extra, received=None):
@@ -27,17 +26,17 @@ def open_case(env, *extra, received=None):
 
 def received_for_days_left(days: int) -> dt.date:
     """A receipt day whose deadline is ``days`` from today (searching back: weekends and holidays roll)."""
-    day = TODAY
-    while deadlines.days_left(deadlines.due_date(day), TODAY) != days:
+    day = dt.date.today()
+    while deadlines.days_left(deadlines.due_date(day), dt.date.today()) != days:
         day -= dt.timedelta(days=1)
-        assert day > TODAY - dt.timedelta(days=120), days
+        assert day > dt.date.today() - dt.timedelta(days=120), days
     return day
 
 
 def test_list_and_show_mark_overdue_and_due_soon_cases(env, monkeypatch):
-    late_rcv = TODAY - dt.timedelta(days=45)
+    late_rcv = dt.date.today() - dt.timedelta(days=45)
     late = open_case(env, received=late_rcv)
-    overdue_by = (TODAY - deadlines.due_date(late_rcv)).days
+    overdue_by = (dt.date.today() - deadlines.due_date(late_rcv)).days
     soon = open_case(env, received=received_for_days_left(3))
     fresh = open_case(env)
 
@@ -66,7 +65,7 @@ def test_list_and_show_mark_overdue_and_due_soon_cases(env, monkeypatch):
 
 
 def test_an_answered_case_is_not_marked(env):
-    case = open_case(env, received=TODAY - dt.timedelta(days=45))
+    case = open_case(env, received=dt.date.today() - dt.timedelta(days=45))
     run(env, "case", "status", case["ref"], "withdrawn", "--reason", "subject withdrew")
     [listed] = json.loads(run(env, "case", "list", "--json").output)
     assert listed["clock"]["state"] == "answered"
@@ -74,7 +73,7 @@ def test_an_answered_case_is_not_marked(env):
 
 
 def test_extended_is_said_only_of_an_extended_case(env):
-    case = open_case(env, received=TODAY - dt.timedelta(days=5))
+    case = open_case(env, received=dt.date.today() - dt.timedelta(days=5))
     shown = run(env, "case", "show", case["ref"]).output
     assert "extended" not in shown.lower()
     assert "(extended" not in run(env, "case", "list").output
@@ -97,7 +96,7 @@ def test_received_must_be_a_real_day_and_not_in_the_future(env):
     r = run(env, "case", "open", "--type", "access", "--name", "Jane Doe", "--received", "2026-02-30",
             code=ExitCode.INPUT)
     assert "--received: 2026-02-30 is not a real date: February 2026 has 28 days" in r.output
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     r = run(env, "case", "open", "--type", "access", "--name", "Jane Doe", "--received", tomorrow,
             code=ExitCode.INPUT)
     assert "in the future" in r.output
@@ -151,7 +150,7 @@ def test_assign_validates_records_and_updates_the_tracker(env):
 
     shown = json.loads(run(env, "case", "show", case["ref"], "--json").output)
     [assign] = [h for h in shown["history"] if h["event"] == "assign"]
-    assert assign["assignee"] == "staff@example.test" and assign["actor"] == env.dpo and assign["at"][:10] == str(TODAY)
+    assert assign["assignee"] == "staff@example.test" and assign["actor"] == env.dpo and assign["at"][:10] == str(dt.date.today())
     assert "assigned to staff@example.test by " + env.dpo in run(env, "case", "show", case["ref"]).output
     run(env, "case", "assign", case["ref"], "staff@example.test", code=ExitCode.CONFLICT)
 

@@ -3,7 +3,6 @@ fields, their sealed details, each type's lifecycle, the same clock and roles, a
 decision."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 
@@ -15,7 +14,6 @@ from addon.cli import main
 from addon.errors import ExitCode
 from tests.cases.cli import run
 
-TODAY = dt.date.today()
 
 
 def open_json(env, case_type, *extra, name="Jane Doe", actor=None):

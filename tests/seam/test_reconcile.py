@@ -24,7 +24,11 @@ from scopes.registry import scopes_for_operations
 from tests.conftest import expected_subject, mint_token
 
 READ = "https://www.googleapis.com/auth/gmail.readonly"
-TODAY = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+def _since() -> str:
+    """Two hours back, not today's date: a call made "an hour ago" just after midnight is still inside."""
+    return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _searched(sandbox_factory, product, demo_fixture):
@@ -37,8 +41,12 @@ def _searched(sandbox_factory, product, demo_fixture):
     return server, services
 
 
+def _hour(t: float) -> str:
+    return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%dT%H:00Z")
+
+
 def _reconcile(*args: str, env: dict | None = None):
-    r = CliRunner().invoke(main, ["audit", "reconcile", "--since", TODAY, "--json", *args], env=env)
+    r = CliRunner().invoke(main, ["audit", "reconcile", "--since", _since(), "--json", *args], env=env)
     return r, (json.loads(r.output) if r.output.strip().startswith("{") else None)
 
 
@@ -62,7 +70,7 @@ def test_a_normal_day_reconciles_with_no_unexplained_difference(sandbox_factory,
     r2, out2 = _reconcile()
     assert r2.exit_code == 0 and any(c["method"] == "reports.activities.list" for c in out2["matched"])
     assert sum(1 for x in services.trail.records() if x["outcome"] == "reconcile") == 2
-    text = CliRunner().invoke(main, ["audit", "reconcile", "--since", TODAY])
+    text = CliRunner().invoke(main, ["audit", "reconcile", "--since", _since()])
     assert text.exit_code == 0 and "On Google's side but not ours: none." in text.output
     assert "0 unexplained difference(s)." in text.output and "Caveat: Google records OAuth activity" in text.output
 
@@ -74,9 +82,11 @@ def test_foreign_calls_with_the_products_client_id_raise_the_alarm(sandbox_facto
     victim = f"aisha.khan@{server.ws.domain}"
     # a stolen token: a real call the sandbox serves, made outside the product (so not on the trail)
     token = mint_token(server, victim, [READ], client_id=sa_client)
+    hours = {_hour(time.time())}
     got = requests.get(server.url + "/gmail/v1/users/me/labels", headers={"Authorization": f"Bearer {token}"},
                        timeout=10)
     assert got.status_code == 200
+    hours.add(_hour(time.time()))  # the call's hour, even if it fell on the turn of one
     # and one injected into Google's log directly, an hour ago
     at = time.time() - 3600
     requests.post(server.url + "/_sandbox/reports/foreign", timeout=10, json={
@@ -86,12 +96,12 @@ def test_foreign_calls_with_the_products_client_id_raise_the_alarm(sandbox_facto
     requests.get(server.url + "/gmail/v1/users/me/profile", headers={"Authorization": f"Bearer {other}"}, timeout=10)
     r, out = _reconcile()
     assert r.exit_code == ExitCode.CHECK_FAILED, r.output
-    hour = dt.datetime.fromtimestamp(at, dt.timezone.utc).strftime("%Y-%m-%dT%H:00Z")
-    now_hour = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:00Z")
-    assert sorted((c["user"], c["method"], c["hour"], c["count"]) for c in out["google_only"]) == sorted([
-        (victim, "gmail.users.labels.list", now_hour, 1), (victim, "drive.files.list", hour, 1)])
+    hour = _hour(at)
+    seen = {(c["user"], c["method"], c["count"]): c["hour"] for c in out["google_only"]}
+    assert seen.keys() == {(victim, "gmail.users.labels.list", 1), (victim, "drive.files.list", 1)}
+    assert seen[(victim, "drive.files.list", 1)] == hour and seen[(victim, "gmail.users.labels.list", 1)] in hours
     assert out["unexplained"] == 2 and out["ours_only"] == []
-    text = CliRunner().invoke(main, ["audit", "reconcile", "--since", TODAY])
+    text = CliRunner().invoke(main, ["audit", "reconcile", "--since", _since()])
     assert f"{hour}  {victim}  drive.files.list  x1" in text.output and "ALARM: 2 call(s)" in text.output
 
 
@@ -118,7 +128,7 @@ def test_only_the_dpo_an_auditor_or_the_schedule_reads_googles_log(sandbox_facto
     staff = f"aisha.khan@{server.ws.domain}"
     services = product(server)
     monkeypatch.setenv("DSAR_ACTOR", staff)
-    r = CliRunner().invoke(main, ["audit", "reconcile", "--since", TODAY])
+    r = CliRunner().invoke(main, ["audit", "reconcile", "--since", _since()])
     assert r.exit_code == ExitCode.ROLE_REFUSED and "dpo or auditor" in r.output
     # and the seam itself refuses the operation to a staff role, before anything leaves
     reports = services.clients.api("reports", services.settings.admin, scopes_for_operations(["admin.reports.read"]))

@@ -24,7 +24,6 @@ from addon.web.cards.responses import cards_in
 
 from .conftest import AUDITOR, DPO, STAFF, id_token, make_event, wait_for
 
-TODAY = dt.date.today()
 
 
 def _card(resp) -> dict:
@@ -52,7 +51,7 @@ def _widget_after(card: dict, name: str) -> dict | None:
 
 def _open(addon, name: str = "Jane Doe", emails=("jane.doe@example.com",), phones=("+447700900123",),
           identifiers=("CUST-004512",)):
-    return open_case(addon.services, "access", [name], list(emails), list(phones), list(identifiers), TODAY, STAFF)
+    return open_case(addon.services, "access", [name], list(emails), list(phones), list(identifiers), dt.date.today(), STAFF)
 
 
 def test_homepage_in_gmail_and_drive(addon):
@@ -128,7 +127,7 @@ def test_gmail_sender_prefills_the_form(addon):
 
 def test_case_list_with_due_dates(addon):
     a = _open(addon)
-    b = open_case(addon.services, "access", ["John Roe"], [], [], [], TODAY - dt.timedelta(days=40), DPO)
+    b = open_case(addon.services, "access", ["John Roe"], [], [], [], dt.date.today() - dt.timedelta(days=40), DPO)
     card = _card(addon.post("/addon/cases"))
     text = _texts(card)
     assert a.ref in text and b.ref in text and "OVERDUE" in text

@@ -17,11 +17,10 @@ from addon.search.service import run_search
 from .conftest import DPO, STAFF
 from .test_endpoints import _card, _widget_after
 
-TODAY = dt.date.today()
 
 
 def _open(addon, kind: str = "access"):
-    return open_case(addon.services, kind, ["Jane Doe"], ["jane.doe@example.com"], ["+447700900123"], [], TODAY, STAFF)
+    return open_case(addon.services, kind, ["Jane Doe"], ["jane.doe@example.com"], ["+447700900123"], [], dt.date.today(), STAFF)
 
 
 def _buttons(card: dict) -> dict[str, dict]:

@@ -18,12 +18,11 @@ from .conftest import AUDITOR, STAFF
 from .test_endpoints import _card, _widget_after
 from .test_manage import _buttons, _params, _show
 
-TODAY = dt.date.today()
 
 
 def _searched(addon) -> str:
     case = open_case(addon.services, "access", ["Jane Doe"], ["jane.doe@example.com"], ["+447700900123"], [],
-                     TODAY, STAFF)
+                     dt.date.today(), STAFF)
     run_search(addon.services, case.ref, STAFF)
     return case.ref
 
@@ -136,7 +135,7 @@ def test_auditors_and_unsigned_requests_decide_nothing(addon):
 
 
 def test_a_case_not_yet_searched_is_not_reviewed(addon):
-    case = open_case(addon.services, "access", ["Jane Doe"], ["jane.doe@example.com"], [], [], TODAY, STAFF)
+    case = open_case(addon.services, "access", ["Jane Doe"], ["jane.doe@example.com"], [], [], dt.date.today(), STAFF)
     card = _card(addon.post("/addon/review", as_user=STAFF, params={"ref": case.ref}))
     assert "results are reviewed once the search has finished" in json.dumps(card)
     assert "Include all" not in json.dumps(card)

@@ -29,7 +29,6 @@ from .conftest import DPO, STAFF
 from .test_endpoints import _card
 from .test_manage import _buttons, _params, _press, _show
 
-TODAY = dt.date.today()
 WRONG, RIGHT = "ZQ9 4XW", "ZQ9 4XY"  # postcodes no one else in the demo company has
 
 
@@ -62,8 +61,8 @@ def _values(addon, fid: str, tab: str = "Main", who: str = STAFF) -> list[list[s
 def _open(addon, kind: str, details: dict | None = None, *, name: str = "Jane Doe", email: str = "jane.doe@example.com",
           phone: str = "+447700900123", search: bool = True) -> str:
     services = addon.services
-    c = open_case(services, kind, [name], [email], [phone], [], TODAY, STAFF, details=details)
-    Identity(services.store).waive(services.store.get(c.ref), STAFF, "known customer, from the address on file", TODAY)
+    c = open_case(services, kind, [name], [email], [phone], [], dt.date.today(), STAFF, details=details)
+    Identity(services.store).waive(services.store.get(c.ref), STAFF, "known customer, from the address on file", dt.date.today())
     if search:
         run_search(services, c.ref, STAFF)
     return c.ref
