@@ -160,24 +160,23 @@ class SearchJob:
             live[key] = ust
             return ust
 
-        units: list[tuple[str, Callable[[], None]]] = []
-        for acct in self.accounts:
-            for kind in ("gmail", "drive"):
-                key = f"{kind}:{acct}"
-                if (ust := pending(key)) is not None:
-                    units.append((key, self._unit(kind, acct, ust, save(key), emit, prog)))
-        for drive_id, d in self._shared_drives(state).items():
-            key = f"shared:{drive_id}"
-            if (ust := pending(key)) is not None:
-                units.append((key, self._unit("drive", d["account"], ust, save(key), emit, prog,
-                                              shared={"id": drive_id, "name": d["name"]})))
         from .sources import build_unit as source_unit, unit_keys as source_keys
 
-        for key in source_keys(self.sources, self.accounts):
-            if (ust := pending(key)) is not None:
-                units.append((key, lambda key=key, ust=ust: source_unit(
-                    self.clients, self.settings, self.subject, self.matcher, key, self.accounts, ust, save(key),
-                    emit, prog).run()))
+        shared = self._shared_drives(state)
+        keys = [f"{kind}:{acct}" for acct in self.accounts for kind in ("gmail", "drive")]
+        keys += [f"shared:{drive_id}" for drive_id in shared] + source_keys(self.sources, self.accounts)
+        units = [key for key in keys if pending(key) is not None]  # keys only: each unit is built when submitted
+
+        def build(key: str) -> Callable[[], None]:
+            ust, (kind, rest) = live[key], key.split(":", 1)
+            if kind in ("gmail", "drive"):
+                return self._unit(kind, rest, ust, save(key), emit, prog)
+            if kind == "shared":
+                return self._unit("drive", shared[rest]["account"], ust, save(key), emit, prog,
+                                  shared={"id": rest, "name": shared[rest]["name"]})
+            return lambda: source_unit(self.clients, self.settings, self.subject, self.matcher, key, self.accounts,
+                                       ust, save(key), emit, prog).run()
+
         self.progress.units_total = len(units)
         save_parent("running", force=True)
         failures: list[str] = []
@@ -206,10 +205,10 @@ class SearchJob:
                 queue, futures = iter(units), {}
 
                 def top_up() -> None:
-                    """Submit units as others finish, a few ahead of the pool: at 10,000 units, a future and
-                    closure each submitted at once would be memory that grows with the organisation."""
-                    while len(futures) < self.workers * 2 and (nxt := next(queue, None)) is not None:
-                        futures[pool.submit(contextvars.copy_context().run, nxt[1])] = nxt[0]
+                    """Build and submit units as others finish, a few ahead of the pool: at 10,000 units, a
+                    future and closures each made at once would be memory that grows with the organisation."""
+                    while len(futures) < self.workers * 2 and (key := next(queue, None)) is not None:
+                        futures[pool.submit(contextvars.copy_context().run, build(key))] = key
 
                 try:
                     top_up()
