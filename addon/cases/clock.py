@@ -69,7 +69,7 @@ class CaseClock:
 
     def __init__(self, store: CaseStore) -> None:
         self.store = store
-        if hasattr(store, "path"):  # SQLite creates its tables on open; PostgreSQL has them from migrations/
+        if store.CREATES_TABLES:
             db = store._db()
             db.executescript(_SCHEMA)
             have = {r[1] for r in db.execute("PRAGMA table_info(clock_events)")}

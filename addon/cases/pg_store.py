@@ -25,6 +25,7 @@ class PgCaseStore(CaseStore):
     differ. The schema comes from ``migrations/`` (brought up to date on open unless ``migrate=False``)."""
 
     FOR_UPDATE = " FOR UPDATE"
+    CREATES_TABLES = False
 
     def __init__(self, url: str, keys: Any, migrate: bool = True) -> None:
         self.on_transition = None

@@ -101,6 +101,9 @@ class CaseStore:
 
     # -- dialect hooks (PgCaseStore overrides these; every method below serves both) ----------------------
     FOR_UPDATE = ""  # SQLite's BEGIN IMMEDIATE already serialises writers
+    #: whether the modules sharing this store's database create their own tables on open (SQLite), or
+    #: find them made by ``migrations/`` (PostgreSQL, where concurrent CREATE ... IF NOT EXISTS races)
+    CREATES_TABLES = True
 
     def _q(self, sql: str) -> str:
         """SQL written with ``?`` placeholders, in this driver's style."""

@@ -79,7 +79,7 @@ class Intake:
             raise InputError("--mailbox", e.detail) from None
         self.services = services
         self.store = services.store
-        if hasattr(self.store, "path"):  # SQLite: created on open; PostgreSQL: same table from migrations/
+        if self.store.CREATES_TABLES:
             self.store._db().executescript(_SCHEMA)
 
     def _gmail(self):

@@ -73,7 +73,7 @@ class ReviewStore:
 
     def __init__(self, cases: Any) -> None:
         self.cases = cases
-        if hasattr(cases, "path"):  # SQLite; concurrent CREATE ... IF NOT EXISTS races on PostgreSQL
+        if cases.CREATES_TABLES:
             with cases._tx() as db:
                 for ddl in DDL:
                     cases._x(db, ddl)
@@ -177,7 +177,7 @@ def purge_review(cases: Any, db: Any, ref: str) -> None:
     its log. The log keeps who decided, what and when, under each item's key replaced by a random token, so
     which message, file or row held the subject's data is not kept. Creates the tables if the case store
     never held a review (a case shredded before any decision)."""
-    if hasattr(cases, "path"):
+    if cases.CREATES_TABLES:
         for ddl in DDL:
             cases._x(db, ddl)
     cases._x(db, "DELETE FROM review_decisions WHERE ref=?", (ref,))

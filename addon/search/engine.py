@@ -247,7 +247,8 @@ class SearchJob:
         if "shared_drives" not in state:
             scopes = registry.scopes_for_operations(SHARED_DRIVES_OPS)
             with acting(self.purpose):
-                state["shared_drives"] = list_shared_drives(lambda a: self.clients.drive(a, scopes), self.accounts)
+                state["shared_drives"] = list_shared_drives(lambda a: self.clients.drive(a, scopes), self.accounts,
+                                                             self.workers)
         return state["shared_drives"]
 
     def _interrupted(self, pool, futures: dict, settle, state: dict, lock) -> None:

@@ -82,7 +82,7 @@ def estimate(services, ref: str, actor: str, *, accounts: list[str] | None = Non
     drive_scopes = registry.scopes_for_operations(("drive.search",))
     with acting(purpose):
         shared = list_shared_drives(lambda a: services.clients.drive(a, registry.scopes_for_operations(("drives.list",))),
-                                    accounts)
+                                    accounts, workers)
     jobs: list[tuple[str, str, dict | None]] = [(a, k, None) for a in accounts for k in ("gmail", "drive")]
     jobs += [(d["account"], "shared", {"id": i, "name": d["name"]}) for i, d in shared.items()]
     done = [0]
