@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import gspread
@@ -28,12 +29,19 @@ _APIS = {"gmail": ("gmail", "v1"), "drive": ("drive", "v3"), "sheets": ("sheets"
 
 
 def discovery_document(api: str, root_url: str | None) -> dict:
+    """A fresh copy each time (googleapiclient adds to the methods it builds, so a shared one would be
+    written by several threads), parsed from a lean text made once per API."""
+    return json.loads(_lean_text(api, root_url))
+
+
+@lru_cache(maxsize=None)
+def _lean_text(api: str, root_url: str | None) -> str:
     name, version = _APIS[api]
     doc = _lean(json.loads(get_static_doc(name, version)))
     if root_url:
         doc["rootUrl"] = root_url.rstrip("/") + "/"
         doc.pop("mtlsRootUrl", None)
-    return doc
+    return json.dumps(doc)
 
 
 def _lean(doc: dict) -> dict:

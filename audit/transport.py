@@ -23,6 +23,7 @@ from requests.adapters import HTTPAdapter
 from scopes.quotas import quota_bucket, quota_units
 
 from . import calls as wire
+from .environ import AuthorizedEnvSession, Session
 from .context import Purpose, current
 from .egress import Egress
 from .errors import AuditWriteError, CallRefused, EgressRefused, TransportError
@@ -58,10 +59,10 @@ class Seam:
 
     def session(self, credentials, principal: str) -> AuthorizedSession:
         """A requests session for gspread and plain calls; its token refreshes pass the seam too."""
-        refresher = requests.Session()
+        refresher = Session()
         refresher.mount("https://", AuditedAdapter(self, principal, lambda: _scopes_of(credentials)))
         refresher.mount("http://", AuditedAdapter(self, principal, lambda: _scopes_of(credentials)))
-        session = AuthorizedSession(credentials, auth_request=Request(session=refresher))
+        session = AuthorizedEnvSession(credentials, auth_request=Request(session=refresher))
         adapter = AuditedAdapter(self, principal, lambda: _scopes_of(credentials))
         session.mount("https://", adapter)
         session.mount("http://", adapter)
@@ -70,7 +71,7 @@ class Seam:
     def plain_session(self, principal: str = "-", credentials=None) -> requests.Session:
         """An audited session that adds no Authorization header itself: ID-token certificate fetches,
         revocation, and google-auth's own requests (``credentials`` then names whose scopes the guard sees)."""
-        s = requests.Session()
+        s = Session()
         adapter = AuditedAdapter(self, principal, (lambda: _scopes_of(credentials)) if credentials else frozenset)
         s.mount("https://", adapter)
         s.mount("http://", adapter)

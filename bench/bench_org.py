@@ -241,6 +241,7 @@ def main() -> None:
                     help="units the engine and one Celery worker run per memory figure (the same at every size)")
     ap.add_argument("--no-worker", action="store_true")
     ap.add_argument("--memory-only", action="store_true", help="only the light memory mode")
+    ap.add_argument("--estimate-only", action="store_true", help="only the organisation and its --estimate")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     ap.add_argument("--pg-admin", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = ap.parse_args()
@@ -270,11 +271,14 @@ def main() -> None:
         quota(sandbox, True, limits)
         est = engine(env, "estimate", accounts)
         e_units, e_429, _ = served(sandbox)
+        e_binding, e_bound, _ = bound_of(e_units, limits)
         plan = est["estimate"]["plan"]
-        report["estimate"] = {**est, "served": e_units, "429s": e_429}
-        print(f"\nEstimate: {est['estimate']['calls']:,} list calls in {est['wall_s']:.1f}s (quota-paced, {e_429} x 429); "
-              f"totals {est['estimate']['totals']}")
+        report["estimate"] = {**est, "served": e_units, "429s": e_429, "binding": e_binding, "bound_s": e_bound}
+        print(f"\nEstimate: {est['estimate']['calls']:,} list calls in {est['wall_s']:.1f}s (quota-paced, {e_429} x 429; "
+              f"{e_binding} bound {e_bound:.1f}s; engine CPU {est['cpu_s']:.0f}s); totals {est['estimate']['totals']}")
         print(f"Plan:     {plan['line']}", flush=True)
+        if args.estimate_only:
+            return
 
         quota(sandbox, True, limits)  # resets the buckets and counters
         sb0 = cpu_seconds(proc.pid)

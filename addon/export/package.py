@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import shutil
+import string
 import tempfile
 import zipfile
 from collections import Counter
@@ -75,6 +76,16 @@ class PackageResult:
                 "counts": self.counts, "excluded": self.excluded, "encrypted": self.password is not None,
                 "review": self.review, "redactions": self.redactions,
                 **({"password": self.password, "how_to_open": str(self.how_to_open)} if self.password else {})}
+
+
+#: Letters and digits a person can read out or type: no "-" to be taken for an option (``unzip -P -x…``,
+#: ``7z -p``), no "_", and none of 0/O, 1/l/I to be mistaken for one another.
+PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
+
+
+def package_password(length: int = 25) -> str:
+    """About 145 bits, sent to the requester apart from the package."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
 
 
 def exports_dir(home: Path, ref: str) -> Path:
@@ -152,7 +163,7 @@ def build_package(services, ref: str, actor: str, *, out_dir: Path | None = None
     stamp = dt.datetime.now(dt.timezone.utc)
     final = out_dir / f"{ref}-access-{stamp:%Y%m%dT%H%M%SZ}.zip"
     partial = final.with_suffix(".zip.partial")
-    password = secrets.token_urlsafe(18) if encrypt else None
+    password = package_password() if encrypt else None
     purpose = Purpose(actor=actor, step="export", case=ref, case_status=case.status, legal_basis=LEGAL_BASIS,
                       purpose=f"Subject access request {ref}: copy of the subject's personal data for the subject")
     work = Path(tempfile.mkdtemp(prefix=".dsar-export-", dir=out_dir))

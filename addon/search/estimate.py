@@ -32,13 +32,13 @@ SHEETS_PER_FILE = 2  # spreadsheets.get + values.batchGet on the Sheets route
 
 def _count_drive(svc, queries: list[str], owner: str, extra: dict) -> dict:
     """Candidate files (the union of the full-text queries), spreadsheets and those over the export limit."""
-    calls = 0
+    calls, files_api = 0, svc.files()  # one resource: googleapiclient builds all its methods on each files()
 
     def ids(q: str, fields: str = "nextPageToken, files(id)") -> list[dict]:
         nonlocal calls
         out, token = [], None
         while True:
-            resp = svc.files().list(q=q, pageSize=1000, fields=fields, pageToken=token, spaces="drive", **extra).execute()
+            resp = files_api.list(q=q, pageSize=1000, fields=fields, pageToken=token, spaces="drive", **extra).execute()
             calls += 1
             out += resp.get("files", [])
             token = resp.get("nextPageToken")
@@ -55,10 +55,10 @@ def _count_drive(svc, queries: list[str], owner: str, extra: dict) -> dict:
 
 
 def _count_mail(svc, queries: list[str]) -> dict:
-    total = 0
+    total, messages = 0, svc.users().messages()
     for q in queries:
-        resp = svc.users().messages().list(userId="me", q=q, maxResults=1, includeSpamTrash=True,
-                                           fields="resultSizeEstimate").execute()
+        resp = messages.list(userId="me", q=q, maxResults=1, includeSpamTrash=True,
+                             fields="resultSizeEstimate").execute()
         total += int(resp.get("resultSizeEstimate") or 0)
     return {"messages": total, "calls": len(queries)}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable
 
 from googleapiclient.errors import HttpError
@@ -39,6 +40,12 @@ class GmailUnit:
     emit: Callable[[list[dict]], None]
     progress: Callable[[str, int], None] = lambda kind, n: None
 
+    @cached_property
+    def messages(self) -> Any:
+        """One ``users().messages()`` for the unit: googleapiclient builds every method of a resource each
+        time it is asked for one, a cost per message fetched otherwise."""
+        return self.service.users().messages()
+
     def run(self) -> None:
         st = self.state
         st.setdefault("pages", {})  # query index -> next page token, or "" when done
@@ -48,7 +55,7 @@ class GmailUnit:
         for i, q in enumerate(self.queries):
             key = str(i)
             while st["pages"].get(key) != "":
-                req = self.service.users().messages().list(
+                req = self.messages.list(
                     userId="me", q=q, maxResults=PAGE, includeSpamTrash=True,
                     pageToken=st["pages"].get(key) or None,
                 )
@@ -96,7 +103,7 @@ class GmailUnit:
 
         batch = self.service.new_batch_http_request(callback=cb)
         for mid in ids:
-            batch.add(self.service.users().messages().get(userId="me", id=mid, format="full"), request_id=mid)
+            batch.add(self.messages.get(userId="me", id=mid, format="full"), request_id=mid)
         batch.execute()
         return got, retry
 
@@ -145,7 +152,7 @@ class GmailUnit:
                     data = inline[n]
                 else:
                     try:
-                        got = self.service.users().messages().attachments().get(
+                        got = self.messages.attachments().get(
                             userId="me", messageId=mid, id=att_id).execute()
                     except HttpError as e:
                         if e.resp.status == 404:

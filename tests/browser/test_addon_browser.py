@@ -88,7 +88,8 @@ def test_preview_granular_consent_then_gmail_sender(page, addon):
     page.locator(f"#user option[value='{STAFF}']").wait_for(state="attached")
     page.select_option("#user", STAFF)
     page.check("input[name=host][value=gmail]")
-    page.locator("#message option").first.wait_for(state="attached")
+    # a listed message, not the placeholder the page starts with (waiting for "an option" raced the listing)
+    page.locator("#message option[value^='{']").first.wait_for(state="attached")
     page.uncheck("input[name=scope][value$='gmail.addons.current.message.readonly']")
     page.click("#open")
     page.locator("#consent").wait_for()  # the add-on answered requesting_google_scopes
