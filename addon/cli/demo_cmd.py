@@ -78,7 +78,7 @@ def demo(out: Path, subjects: int) -> None:
                              subj.get("identifiers", []), dt.date.today(), dpo)
             console.print(Panel.fit(f"{case.ref}: subject access request for {subj['names'][0]}\n"
                                     f"received {case.received}, due {case.due} (ICO one calendar month), "
-                                    f"extended due {case.extended_due}", title="2. Case opened"))
+                                    f"or {case.extended_due} if extended", title="2. Case opened"))
             items = search_with_progress(services, case.ref, dpo)
             console.print(summary_table(items))
             results.append((case.ref, subj, items))
