@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,17 @@ def acting(purpose: Purpose) -> Iterator[Purpose]:
         yield purpose
     finally:
         _current.reset(token)
+
+
+T, R = TypeVar("T"), TypeVar("R")
+
+
+def map_acting(fn: Callable[[T], R], items: Iterable[T], workers: int) -> list[R]:
+    """``fn`` over ``items`` on ``workers`` threads, in order, each call under the caller's purpose: a pool's
+    threads do not inherit context variables, and a copy made inside the worker would be the worker's own
+    (no purpose, so the seam refuses the call). One copy per item, since a context runs in one thread at
+    a time."""
+    items = list(items)
+    contexts = [contextvars.copy_context() for _ in items]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(lambda c, item: c.run(fn, item), contexts, items))

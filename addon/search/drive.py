@@ -8,15 +8,15 @@ the sheet row. An uploaded table (.xlsx, .csv, .ods...) gives one ``drive`` item
 who searched it)."""
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from googleapiclient.errors import HttpError
+
+from audit.context import map_acting
 
 from .. import extract
 from ..errors import ConfigError
@@ -230,9 +230,7 @@ def list_shared_drives(drive_for, accounts: list[str], workers: int = 8) -> dict
             if not (token := resp.get("nextPageToken")):
                 return drives
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # each call in the caller's audit context
-        contexts = [contextvars.copy_context() for _ in accounts]  # copied here, in the caller's thread
-        listed = list(pool.map(lambda c, a: c.run(member_of, a), contexts, accounts))
+    listed = map_acting(member_of, accounts, workers)
     found: dict[str, dict] = {}
     for acct, drives in zip(accounts, listed):
         for d in drives:

@@ -9,12 +9,10 @@ the sidebar, the tracker and ``--plan``.
 """
 from __future__ import annotations
 
-import contextvars
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
-from audit.context import acting
+from audit.context import acting, map_acting
 from scopes import registry
 from scopes.quotas import EXPORT_LIMIT_BYTES
 
@@ -102,9 +100,8 @@ def estimate(services, ref: str, actor: str, *, accounts: list[str] | None = Non
         on_progress(done[0], len(jobs))
         return acct, (f"shared:{sd['id']}" if sd else kind), out
 
-    with acting(purpose), ThreadPoolExecutor(max_workers=workers) as pool:
-        contexts = [contextvars.copy_context() for _ in jobs]  # the purpose travels with each call
-        results = list(pool.map(lambda cj: cj[0].run(one, cj[1]), zip(contexts, jobs)))
+    with acting(purpose):
+        results = map_acting(one, jobs, workers)
     per_account: dict[str, dict] = {a: {} for a in accounts}
     shared_out: dict[str, dict] = {}
     demand = Demand(accounts=len(accounts))
